@@ -1,0 +1,225 @@
+"""The application factory: extensions, blueprints, error handlers, CLI."""
+
+import os
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, render_template, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from werkzeug.exceptions import HTTPException
+
+import config as settings
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+from models import Role, User
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_cli(app)
+    from blueprints.template_helpers import register_template_helpers
+
+    register_template_helpers(app)
+    return app
+
+
+def select_locale() -> str:
+    wanted = session.get("lang")
+    return wanted if wanted in current_app.config["LANGUAGES"] else "fr"
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets readers work while one process writes; the busy timeout makes concurrent writers
+    # wait for the lock instead of failing; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints.admin import bp as admin_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.board import bp as board_bp
+    from blueprints.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(board_bp, url_prefix="/board")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+ERROR_MESSAGES = {
+    400: (_l("Requête invalide"), _l("La demande n’a pas pu être comprise.")),
+    403: (_l("Accès refusé"), _l("Vous n’avez pas le droit de faire cette action.")),
+    404: (_l("Page introuvable"), _l("Cette page n’existe pas ou n’est pas publiée.")),
+    405: (_l("Méthode non autorisée"), _l("Cette adresse n’accepte pas cette action.")),
+    409: (_l("Conflit de modification"), _l("Cet élément a changé entre-temps.")),
+    429: (
+        _l("Trop de tentatives"),
+        _l("Trop de tentatives en peu de temps. Patientez une minute avant de réessayer."),
+    ),
+    500: (
+        _l("Erreur du serveur"),
+        _l("Une erreur inattendue s’est produite. Réessayez plus tard."),
+    ),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[400])
+    return (
+        render_template(
+            "errors/error.html", code=code, title=title, message=message or default_message
+        ),
+        code,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_refused(_error: CSRFError):
+        return render_error(
+            400,
+            _(
+                "Le formulaire a expiré ou ne vient pas de ce site (jeton CSRF manquant ou "
+                "invalide). Rechargez la page et recommencez."
+            ),
+        )
+
+    @app.errorhandler(429)
+    def too_many_attempts(_error):
+        return render_error(429)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        # A view that aborts with its own (French) description keeps it; Werkzeug's English
+        # defaults are replaced by our own messages.
+        custom = error.description != type(error).description
+        return render_error(error.code, error.description if custom else None)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        if app.testing:
+            raise error
+        return render_error(500)
+
+
+def register_security_headers(app: Flask) -> None:
+    csp = (
+        "default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
+        "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from services.errors import InvalidInput
+    from services.seed import database_is_empty, seed_demo
+    from services.users import create_user, set_password, territories_by_ids, user_by_email
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database holds no tour yet.")
+    def seed_demo_command(if_empty: bool) -> None:
+        """Load the 2019 labelling tour from the source articles (idempotent)."""
+        if if_empty and not database_is_empty():
+            click.echo("Données déjà présentes : rien à charger.")
+            return
+        report = seed_demo(
+            app.config["ADMIN_EMAIL"], app.config["ADMIN_PASSWORD"], app.config["DEMO_PASSWORD"]
+        )
+        db.session.commit()
+        created = ", ".join(f"{n} {table}" for table, n in sorted(report.created.items()))
+        click.echo(f"Tournée de démonstration chargée ({created or 'rien de nouveau'}).")
+        if report.new_accounts:
+            click.echo("Comptes créés (mots de passe affichés une seule fois) :")
+            for email, password in report.new_accounts:
+                click.echo(f"  {email}  mot de passe : {password}")
+
+    users = click.Group("users", help="Manage organiser and admin accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default="organiser")
+    @click.option("--territory-id", "territory_ids", multiple=True, type=int)
+    @click.password_option()
+    def create_user_command(email, name, role, territory_ids, password) -> None:
+        """Create an account."""
+        try:
+            territories = territories_by_ids(list(territory_ids))
+            user = create_user(email, name, password, Role(role), territories)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Compte créé : {user.email}")
+
+    @users.command("set-password")
+    @click.argument("email")
+    @click.password_option()
+    def set_password_command(email, password) -> None:
+        """Set a new password for an account."""
+        user = user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"Aucun compte pour {email}")
+        try:
+            set_password(user, password)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo("Mot de passe modifié.")

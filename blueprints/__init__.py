@@ -1,0 +1,1 @@
+"""One blueprint per area: thin views and their forms."""

@@ -1,0 +1,108 @@
+"""Administration: accounts of organisers and admins."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
+from extensions import db
+from models import Role, User
+from services import tours
+from services.errors import InvalidInput
+from services.users import all_users, create_user, set_password, territories_by_ids, update_user
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+@login_required
+def require_admin() -> None:
+    if not current_user.is_admin:
+        abort(403, description=_("Cette page est réservée aux administrateur·rice·s."))
+
+
+def _territory_choices(form: UserForm) -> None:
+    form.territories.choices = [(t.id, t.name) for t in tours.all_territories()]
+
+
+def _show_errors(form, errors: dict[str, list[str]]) -> None:
+    for name, messages in errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + messages
+        else:
+            form.form_errors.extend(messages)
+
+
+@bp.get("/users/")
+def users():
+    return render_template("admin/users.html", users=all_users())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = NewUserForm()
+    _territory_choices(form)
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("admin/user_form.html", form=form, user=None), 400
+        try:
+            user = create_user(
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                Role(form.role.data),
+                territories_by_ids(form.territories.data or []),
+            )
+        except InvalidInput as exc:
+            db.session.rollback()
+            _show_errors(form, exc.errors)
+            return render_template("admin/user_form.html", form=form, user=None), 400
+        db.session.commit()
+        flash(_("Compte de %(name)s créé.", name=user.display_name), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user if request.method == "GET" else None)
+    password_form = PasswordForm(prefix="pw")
+    _territory_choices(form)
+    if request.method == "GET":
+        form.territories.data = [t.id for t in user.territories]
+        form.role.data = user.role.value
+        return render_template(
+            "admin/user_form.html", form=form, user=user, password_form=password_form
+        )
+    if not (form.validate() and password_form.validate()):
+        return render_template(
+            "admin/user_form.html", form=form, user=user, password_form=password_form
+        ), 400
+    role = Role(form.role.data)
+    if user.id == current_user.id and (role != Role.ADMIN or not form.active.data):
+        form.role.errors = [
+            _(
+                "Vous ne pouvez pas retirer vos propres droits d’administration "
+                "ni désactiver votre compte."
+            )
+        ]
+        return render_template(
+            "admin/user_form.html", form=form, user=user, password_form=password_form
+        ), 400
+    try:
+        territories = territories_by_ids(form.territories.data or [])
+        update_user(user, form.display_name.data, role, territories, form.active.data)
+        if password_form.password.data:
+            set_password(user, password_form.password.data)
+    except InvalidInput as exc:
+        db.session.rollback()
+        _show_errors(form, {k: v for k, v in exc.errors.items() if k != "password"})
+        password_form.password.errors = exc.errors.get("password", [])
+        return render_template(
+            "admin/user_form.html", form=form, user=user, password_form=password_form
+        ), 400
+    db.session.commit()
+    flash(_("Compte de %(name)s enregistré.", name=user.display_name), "success")
+    return redirect(url_for("admin.users"))

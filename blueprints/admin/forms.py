@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from models import ROLE_LABELS, Role
+
+
+def role_choices():
+    return [(role.value, str(ROLE_LABELS[role])) for role in Role]
+
+
+class UserForm(FlaskForm):
+    display_name = StringField(
+        _l("Nom affiché"),
+        validators=[DataRequired(_l("Indiquez un nom.")), Length(max=200)],
+    )
+    role = SelectField(_l("Rôle"), choices=role_choices, validate_choice=True)
+    territories = SelectMultipleField(_l("Territoires"), coerce=int, validate_choice=False)
+    active = BooleanField(_l("Compte actif"), default=True)
+
+
+class NewUserForm(UserForm):
+    email = EmailField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(_l("Indiquez une adresse e-mail.")),
+            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField(
+        _l("Mot de passe initial"),
+        validators=[DataRequired(_l("Indiquez un mot de passe.")), Length(max=200)],
+    )
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("Nouveau mot de passe"), validators=[Optional(), Length(max=200)])

@@ -1,0 +1,239 @@
+"""The organisers' planning board: the tour as a calendar and a list, stops to create and edit."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from blueprints.board.forms import StopForm, StopStatusForm
+from extensions import db
+from models import StopStatus, Territory, Tour, TourStop
+from services import tours
+from services.calendar_view import default_month, month_grid, parse_month
+from services.errors import EditConflict, InvalidInput
+from services.local_time import today_in_france
+from services.permissions import can_edit_territory, editable_territory_ids
+from services.planning_warnings import tour_warnings, warnings_by_stop, warnings_for_stop
+from services.stops import create_stop, set_stop_status, update_stop
+
+bp = Blueprint("board", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every page of the board is for signed-in organisers."""
+
+
+def _tour_or_404(slug: str) -> Tour:
+    return tours.tour_by_slug(slug) or abort(404)
+
+
+def _require_territory_editor(territory: Territory) -> None:
+    if not can_edit_territory(current_user, territory):
+        abort(
+            403,
+            description=_(
+                "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
+                "pas partie).",
+                name=territory.name,
+            ),
+        )
+
+
+@bp.get("/")
+def index():
+    tour = tours.current_tour(today_in_france())
+    if tour is None:
+        abort(404, description=_("Aucune tournée n’existe encore."))
+    return redirect(url_for("board.tour", slug=tour.slug))
+
+
+@bp.get("/tours/<slug>/")
+def tour(slug: str):
+    tour = _tour_or_404(slug)
+    stops = tours.tour_stops(tour, include_drafts=True)
+    try:
+        month = parse_month(request.args.get("mois"))
+    except ValueError:
+        abort(
+            400, description=_("Mois invalide : utilisez le format AAAA-MM, par exemple 2019-03.")
+        )
+    year, month = month or default_month(stops, tour.start_date, today_in_france())
+    unscheduled = tours.unscheduled_territories(tour)
+    warnings = tour_warnings(stops, tour.principal)
+    return render_template(
+        "board/tour.html",
+        tour=tour,
+        stops=stops,
+        grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
+        warnings=warnings,
+        warnings_by_stop=warnings_by_stop(warnings),
+        unscheduled=unscheduled,
+        editable_ids=editable_territory_ids(
+            current_user, [s.territory for s in stops] + unscheduled
+        ),
+        status_form=StopStatusForm(),
+    )
+
+
+def _prepare_stop_form(form: StopForm, tour: Tour, stop: TourStop | None) -> None:
+    """Territory and host choices: the territories this person may plan, and their collectives."""
+    territories = [t for t in tours.all_territories() if can_edit_territory(current_user, t)]
+    if stop is not None and stop.territory not in territories:
+        territories.append(stop.territory)
+    form.territory_id.choices = [("", _("— Choisir un territoire —"))] + [
+        (t.id, t.name) for t in territories
+    ]
+    organisations = tours.organisations_by_territory()
+    form.host_organisation_id.choices = [("", _("— Aucune —"))] + [
+        (o.id, f"{o.name} ({t.name})") for t in territories for o in organisations.get(t.id, [])
+    ]
+
+
+def _render_stop_form(form, tour, stop, status=200, conflict=None):
+    stops = tours.tour_stops(tour, include_drafts=True)
+    warnings = warnings_for_stop(tour_warnings(stops, tour.principal), stop.id) if stop else []
+    return (
+        render_template(
+            "board/stop_form.html",
+            form=form,
+            tour=tour,
+            stop=stop,
+            warnings=warnings,
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+def _apply_errors(form: StopForm, errors: dict[str, list[str]]) -> None:
+    for field_name, messages in errors.items():
+        field = getattr(form, field_name, None)
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = list(field.errors) + messages
+
+
+def _flash_saved(stop: TourStop, message: str) -> None:
+    flash(message, "success")
+    stops = tours.tour_stops(stop.tour, include_drafts=True)
+    for warning in warnings_for_stop(tour_warnings(stops, stop.tour.principal), stop.id):
+        flash(warning.message, "warning")
+
+
+def _chosen_territory(form: StopForm) -> Territory | None:
+    territory_id = form.territory_id.data
+    return db.session.get(Territory, territory_id) if territory_id else None
+
+
+@bp.route("/tours/<slug>/stops/new", methods=["GET", "POST"])
+def new_stop(slug: str):
+    tour = _tour_or_404(slug)
+    form = StopForm()
+    _prepare_stop_form(form, tour, None)
+    if request.method == "GET":
+        territory_slug = request.args.get("territoire")
+        if territory_slug:
+            territory = tours.territory_by_slug(territory_slug)
+            if territory is None:
+                abort(404, description=_("Territoire inconnu."))
+            _require_territory_editor(territory)
+            form.territory_id.data = territory.id
+        return _render_stop_form(form, tour, None)
+    if not form.validate():
+        return _render_stop_form(form, tour, None, 400)
+    territory = _chosen_territory(form)
+    if territory is not None:
+        _require_territory_editor(territory)
+    try:
+        stop = create_stop(tour, form.to_fields(), current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        _apply_errors(form, exc.errors)
+        return _render_stop_form(form, tour, None, 400)
+    db.session.commit()
+    _flash_saved(
+        stop,
+        _(
+            "Étape de %(name)s créée en brouillon. Confirmez-la pour la publier.",
+            name=stop.territory.name,
+        ),
+    )
+    return redirect(url_for("board.tour", slug=tour.slug, _anchor=f"stop-{stop.id}"))
+
+
+@bp.route("/stops/<int:stop_id>/edit", methods=["GET", "POST"])
+def edit_stop(stop_id: int):
+    stop = db.get_or_404(TourStop, stop_id)
+    _require_territory_editor(stop.territory)
+    tour = stop.tour
+    form = StopForm(obj=None if request.method == "POST" else _StopFormData(stop))
+    _prepare_stop_form(form, tour, stop)
+    if request.method == "GET":
+        return _render_stop_form(form, tour, stop)
+    if not form.validate():
+        return _render_stop_form(form, tour, stop, 400)
+    territory = _chosen_territory(form)
+    if territory is not None and territory.id != stop.territory_id:
+        _require_territory_editor(territory)
+    try:
+        update_stop(stop, form.to_fields(), form.expected_version(), current_user)
+    except InvalidInput as exc:
+        db.session.rollback()
+        _apply_errors(form, exc.errors)
+        return _render_stop_form(form, tour, db.session.get(TourStop, stop_id), 400)
+    except EditConflict as exc:
+        db.session.rollback()
+        current = db.session.get(TourStop, stop_id)
+        # Their input stays in the form; saving again now is a deliberate choice.
+        form.version.data = str(current.version)
+        return _render_stop_form(form, tour, current, 409, conflict=exc.message)
+    db.session.commit()
+    _flash_saved(stop, _("Étape de %(name)s enregistrée.", name=stop.territory.name))
+    return redirect(url_for("board.tour", slug=tour.slug, _anchor=f"stop-{stop.id}"))
+
+
+class _StopFormData:
+    """A stop seen as the form's fields, in the territory's local time."""
+
+    def __init__(self, stop: TourStop):
+        start, end = stop.local_start, stop.local_end
+        self.territory_id = stop.territory_id
+        self.day = start.date()
+        self.start_time = start.time().replace(tzinfo=None)
+        self.end_time = end.time().replace(tzinfo=None)
+        self.end_day = end.date() if end.date() != start.date() else None
+        self.venue_name = stop.venue_name
+        self.address = stop.address
+        self.latitude = stop.latitude
+        self.longitude = stop.longitude
+        self.host_organisation_id = stop.host_organisation_id
+        self.description = stop.description
+        self.version = stop.version
+
+
+STATUS_MESSAGES = {
+    StopStatus.CONFIRMED: _l("Étape de %(name)s confirmée : elle est maintenant publique."),
+    StopStatus.CANCELLED: _l("Étape de %(name)s annulée : elle reste affichée comme annulée."),
+    StopStatus.DRAFT: _l("Étape de %(name)s repassée en brouillon : elle n’est plus publique."),
+}
+
+
+@bp.post("/stops/<int:stop_id>/status")
+def change_stop_status(stop_id: int):
+    stop = db.get_or_404(TourStop, stop_id)
+    _require_territory_editor(stop.territory)
+    form = StopStatusForm()
+    if not form.validate():
+        abort(400, description=_("Statut inconnu : choisissez confirmée, annulée ou brouillon."))
+    status = StopStatus(form.status.data)
+    try:
+        set_stop_status(stop, status, form.version.data, current_user)
+    except EditConflict as exc:
+        db.session.rollback()
+        abort(409, description=exc.message)
+    db.session.commit()
+    flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
+    return redirect(url_for("board.tour", slug=stop.tour.slug, _anchor=f"stop-{stop.id}"))

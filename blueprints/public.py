@@ -1,0 +1,133 @@
+"""Public pages: the current tour, a tour, a stop, territories, health, language."""
+
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import text
+
+from blueprints.template_helpers import safe_next_url, stop_when
+from extensions import db
+from models import TERRITORY_KIND_LABELS, Territory, TourStop
+from services import tours
+from services.calendar_view import default_month, month_grid, parse_month
+from services.local_time import today_in_france
+from services.permissions import can_see_drafts
+
+bp = Blueprint("public", __name__)
+
+
+def today() -> date:
+    return today_in_france()
+
+
+def month_from_request(stops, tour) -> tuple[int, int]:
+    """The month asked for in ?mois=AAAA-MM, else the month of the next or first stop."""
+    try:
+        asked = parse_month(request.args.get("mois"))
+    except ValueError:
+        bad_request = _("Mois invalide : utilisez le format AAAA-MM, par exemple 2019-03.")
+        abort(400, description=bad_request)
+    return asked or default_month(stops, tour.start_date, today())
+
+
+def tour_map_data(stops: list[TourStop], unscheduled: list[Territory]) -> dict:
+    """What the tour map shows: the stops, and the territories still to visit."""
+    return {
+        "stops": [
+            {
+                "label": stop.territory.name,
+                "when": stop_when(stop),
+                "status": stop.status.value,
+                "url": url_for("public.stop", stop_id=stop.id),
+                "lat": stop.coordinates[0],
+                "lon": stop.coordinates[1],
+                "overseas": stop.territory.is_overseas,
+            }
+            for stop in stops
+            if stop.coordinates
+        ],
+        "territories": [
+            {
+                "label": territory.name,
+                "url": url_for("public.territory", slug=territory.slug),
+                "lat": territory.latitude,
+                "lon": territory.longitude,
+                "overseas": territory.is_overseas,
+            }
+            for territory in unscheduled
+            if territory.latitude is not None and territory.longitude is not None
+        ],
+    }
+
+
+@bp.get("/")
+def index():
+    tour = tours.current_tour(today())
+    if tour is None:
+        return render_template("public/empty.html")
+    stops = tours.tour_stops(tour, include_drafts=can_see_drafts(current_user))
+    upcoming = [s for s in stops if s.ends_at.date() >= today() and not s.is_cancelled]
+    return render_template(
+        "public/index.html",
+        tour=tour,
+        stops=stops,
+        upcoming=upcoming,
+        territories=tours.all_territories(),
+        unscheduled=tours.unscheduled_territories(tour),
+    )
+
+
+@bp.get("/tours/<slug>/")
+def tour(slug: str):
+    tour = tours.tour_by_slug(slug) or abort(404)
+    stops = tours.tour_stops(tour, include_drafts=can_see_drafts(current_user))
+    year, month = month_from_request(stops, tour)
+    return render_template(
+        "public/tour.html",
+        tour=tour,
+        stops=stops,
+        grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
+        map_data=tour_map_data(stops, tours.unscheduled_territories(tour)),
+        unscheduled=tours.unscheduled_territories(tour),
+    )
+
+
+@bp.get("/stops/<int:stop_id>")
+def stop(stop_id: int):
+    stop = tours.visible_stop(stop_id, include_drafts=can_see_drafts(current_user)) or abort(404)
+    return render_template("public/stop.html", stop=stop)
+
+
+@bp.get("/territories/")
+def territories():
+    return render_template(
+        "public/territories.html", territories=tours.all_territories(), kinds=TERRITORY_KIND_LABELS
+    )
+
+
+@bp.get("/territories/<slug>")
+def territory(slug: str):
+    territory = tours.territory_by_slug(slug) or abort(404)
+    stops = tours.territory_stops(territory, include_drafts=can_see_drafts(current_user))
+    return render_template("public/territory.html", territory=territory, stops=stops)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach the database means "not alive"
+        db.session.rollback()
+        return jsonify(status="unavailable", database=False), 503
+    return jsonify(status="ok", database=True)
+
+
+@bp.post("/langue")
+def set_language():
+    language = request.form.get("lang", "")
+    if language not in ("fr", "en"):
+        abort(400, description=_("Langue inconnue : choisissez fr ou en."))
+    session["lang"] = language
+    return redirect(safe_next_url(request.form.get("next")) or url_for("public.index"))

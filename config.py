@@ -1,0 +1,68 @@
+"""Settings read from the environment, with defaults that let `make run` work untouched."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL if set (PostgreSQL through psycopg 3), else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'tour.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment; otherwise one generated once and kept in the instance
+    folder, so that development sessions survive a restart without a key in the code."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+        "LANGUAGES": ("fr", "en"),
+        # Journey rule of the planning warnings: great-circle distance at this average speed,
+        # plus a minimum transfer; a trip to or from an overseas territory needs a full day.
+        "PLANNING_AVERAGE_SPEED_KMH": float(os.environ.get("PLANNING_AVERAGE_SPEED_KMH", "80")),
+        "PLANNING_MIN_TRANSFER_MINUTES": int(os.environ.get("PLANNING_MIN_TRANSFER_MINUTES", "60")),
+        "PLANNING_OVERSEAS_MIN_HOURS": int(os.environ.get("PLANNING_OVERSEAS_MIN_HOURS", "24")),
+        "ADMIN_EMAIL": os.environ.get("ADMIN_EMAIL", "admin@tournee.example"),
+        "ADMIN_PASSWORD": os.environ.get("ADMIN_PASSWORD", ""),
+        "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", ""),
+    }
+
+
+def for_tests(database: str) -> dict:
+    """Overrides used by the test suite: a throwaway database, CSRF kept on."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "5 per minute",
+        "SERVER_NAME": None,
+    }

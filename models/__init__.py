@@ -1,0 +1,33 @@
+"""Every model, imported here so that Alembic and the app see the whole schema."""
+
+from models.territory import (
+    TERRITORY_KIND_LABELS,
+    Challenge,
+    Organisation,
+    Territory,
+    TerritoryChallenge,
+    TerritoryKind,
+)
+from models.tour import STOP_STATUS_LABELS, StopStatus, Tour, TourStop
+from models.types import UTCDateTime, utc_now
+from models.user import ROLE_LABELS, Role, User, normalise_email, user_territories
+
+__all__ = [
+    "ROLE_LABELS",
+    "STOP_STATUS_LABELS",
+    "TERRITORY_KIND_LABELS",
+    "Challenge",
+    "Organisation",
+    "Role",
+    "StopStatus",
+    "Territory",
+    "TerritoryChallenge",
+    "TerritoryKind",
+    "Tour",
+    "TourStop",
+    "UTCDateTime",
+    "User",
+    "normalise_email",
+    "user_territories",
+    "utc_now",
+]

@@ -1,0 +1,436 @@
+"""The 2019 labelling tour as the source articles (../shared/seeds/) describe it.
+
+Facts come from the articles. Where they are silent, fields stay empty. Three kinds of values
+are not from the articles and are said to be so where they show: the approximate position of
+each territory's main town (used by the map and the journey estimate), the IANA time zones,
+and the times of day of the three documented stops (demo values).
+"""
+
+TOUR = {
+    "slug": "tour-des-labellisations-2019",
+    "title": "Tour des labellisations Territoires French Impact 2019",
+    "principal": "Christophe Itier, Haut-Commissaire à l’économie sociale et solidaire "
+    "et à l’innovation sociale",
+    "start_date": "2019-02-25",
+    # The articles give no end date: 31 December 2019 is a demo value.
+    "end_date": "2019-12-31",
+    "description": (
+        "Le 25 février 2019, au Solilab à Nantes, Christophe Itier, Haut-Commissaire à "
+        "l’économie sociale et solidaire et à l’innovation sociale, dévoilait les 20 premiers "
+        "territoires labellisés « Territoire French Impact », retenus parmi une cinquantaine "
+        "de candidatures à l’appel à manifestation d’intérêt (AMI) lancé en juillet 2018. "
+        "C’est là que le tour des labellisations a débuté. Le Haut-Commissaire a annoncé "
+        "réunir tous les territoires French Impact pour travailler ensemble sur des défis "
+        "communs, « pour faire en sorte que les solutions des uns deviennent les solutions "
+        "des autres ».\n\n"
+        "La date de fin de la tournée est une valeur de démonstration : les articles ne la "
+        "donnent pas."
+    ),
+}
+
+# Challenges shared across territories; each territory's own wording is kept on the link.
+CHALLENGES = {
+    "mobilites-durables": "Mobilités durables",
+    "alimentation-durable": "Alimentation durable et circuits courts",
+    "reemploi": "Réemploi et économie circulaire",
+    "numerique-pour-tous": "Numérique pour tous",
+    "bien-vieillir": "Bien vieillir et silver économie",
+    "transition-energetique": "Transition énergétique et écologique",
+    "foncier-ess": "Foncier collectif pour l’ESS",
+    "accompagnement": "Accompagnement de l’innovation sociale",
+    "qualite-de-vie-au-travail": "Qualité de vie au travail et innovation organisationnelle",
+    "solidarites": "Solidarités et métiers de demain",
+    "economie-formelle": "Formalisation de l’économie",
+    "zero-dechet": "Zéro déchet",
+    "innovation-sociale-ocean-indien": "Innovation sociale dans l’océan Indien",
+}
+
+# The twenty territories labelled on 25 February 2019, in the articles' order.
+# kind: the territory's institutional form where the articles or its name give it; None
+# where the form is not documented (Figeac, Le Mans – Sarthe, Montreuillois…).
+# position: approximate, main town; None where the articles do not say where it lies.
+TERRITORIES = [
+    {
+        "slug": "aix-marseille-provence",
+        "name": "Aix-Marseille-Provence",
+        "kind": "metropole",
+        "region": "Provence-Alpes-Côte d’Azur",
+        "position": (43.2965, 5.3698),
+    },
+    {
+        "slug": "clermont-ferrand",
+        "name": "Clermont-Ferrand",
+        "kind": "metropole",
+        "region": "Auvergne-Rhône-Alpes",
+        "position": (45.7772, 3.0870),
+        "presentation": (
+            "La candidature de Clermont Auvergne Métropole a été portée institutionnellement "
+            "par le collectif CISCA (Centre de Recherche & Développement et Transfert en "
+            "Innovations Sociales Clermont-Auvergne), premier laboratoire d’innovation sociale "
+            "sur trois défis majeurs pour le territoire. Sa spécificité : porter l’idée d’une "
+            "R&D territoriale en innovation sociale. CISCA s’est préparé avec trois comités de "
+            "pilotage et une quarantaine d’acteurs mobilisés. Son coordinateur est Nicolas "
+            "Duracka."
+        ),
+        "organisations": [
+            ("CISCA", "porteur de la candidature"),
+            ("Université Clermont-Auvergne", "co-présidence du CISCA"),
+            ("SCIC Epicentre", "co-présidence du CISCA"),
+        ],
+        "challenges": [
+            (
+                "mobilites-durables",
+                "Mobilité douce et durable : devenir le laboratoire des "
+                "futures mobilités durables.",
+            ),
+            (
+                "alimentation-durable",
+                "Développer une alimentation respectueuse de l’environnement.",
+            ),
+            (
+                "numerique-pour-tous",
+                "Le numérique pour tous : démocratiser le numérique chez "
+                "tous les publics, renforcer la French Tech avec un volet Social Tech.",
+            ),
+        ],
+    },
+    {
+        "slug": "est-ensemble",
+        "name": "Est Ensemble",
+        "kind": "etablissement_public_territorial",
+        "region": "Île-de-France",
+        "position": (48.8839, 2.4355),
+    },
+    {
+        "slug": "figeac",
+        "name": "Figeac",
+        "kind": None,
+        "region": "Occitanie",
+        "position": (44.6086, 2.0317),
+    },
+    {
+        "slug": "le-mans-sarthe",
+        "name": "Le Mans – Sarthe",
+        "kind": None,
+        "region": "Pays de la Loire",
+        "position": (48.0061, 0.1996),
+        "presentation": (
+            "Une candidature collective soutenue activement par la CRESS des Pays de la Loire, "
+            "portée par le Centre d’Etude et d’Action Sociale 72 (porte-drapeau), le Club de "
+            "l’ESS du Pays du Mans, la CCI Le Mans Sarthe, Le Mans Développement et "
+            "l’association Le Mans Tech. L’économie sociale et solidaire représente 15 % de "
+            "l’emploi salarié privé dans le département. Le projet du collectif : créer les "
+            "conditions d’émergence et d’accompagnement des innovations sociales, faire "
+            "connaître et reconnaître l’innovation sociale, apporter des solutions aux besoins "
+            "des porteurs d’innovation, stimuler des défis prioritaires. Collectivités qui ont "
+            "soutenu la candidature : Le Mans Métropole, le Pays de la Haute Sarthe, le "
+            "Département de la Sarthe, le Conseil régional des Pays de la Loire."
+        ),
+        "organisations": [
+            ("Centre d’Etude et d’Action Sociale 72", "porte-drapeau"),
+            ("Club de l’ESS du Pays du Mans", ""),
+            ("CCI Le Mans Sarthe", ""),
+            ("Le Mans Développement", ""),
+            ("Le Mans Tech", ""),
+            ("CRESS des Pays de la Loire", "soutien de la candidature"),
+        ],
+        "challenges": [
+            ("transition-energetique", "Réussir la transition énergétique."),
+            ("mobilites-durables", "Explorer les nouvelles mobilités."),
+            ("bien-vieillir", "Travailler sur le « bien vieillir » de sa population."),
+            (
+                "accompagnement",
+                "Créer les conditions d’émergence et d’accompagnement des innovations sociales.",
+            ),
+        ],
+    },
+    {
+        "slug": "lyon-metropole",
+        "name": "Lyon-Métropole",
+        "kind": "metropole",
+        "region": "Auvergne-Rhône-Alpes",
+        "position": (45.7640, 4.8357),
+    },
+    {
+        "slug": "mayotte",
+        "name": "Mayotte",
+        "kind": "departement_outre_mer",
+        "region": "Mayotte",
+        "timezone": "Indian/Mayotte",
+        "holidays": "976",
+        "position": (-12.7806, 45.2279),
+        "presentation": (
+            "Le département d’outre-mer de Mayotte a pris comme objectifs de formaliser son "
+            "économie, d’aller vers le zéro déchet et de devenir un territoire « Pilote "
+            "Régional de l’innovation sociale » pour réduire les inégalités connues dans "
+            "l’océan Indien."
+        ),
+        "challenges": [
+            ("economie-formelle", "Formaliser son économie."),
+            ("zero-dechet", "Aller vers le zéro déchet."),
+            (
+                "innovation-sociale-ocean-indien",
+                "Devenir un territoire « Pilote Régional de "
+                "l’innovation sociale » pour réduire les inégalités connues dans l’océan Indien.",
+            ),
+        ],
+    },
+    {
+        "slug": "montreuillois",
+        "name": "Montreuillois",
+        "kind": None,
+        "region": "",
+        "position": None,
+    },
+    {
+        "slug": "nantes-metropole",
+        "name": "Nantes Métropole",
+        "kind": "metropole",
+        "region": "Pays de la Loire",
+        "position": (47.2184, -1.5536),
+        "presentation": (
+            "Cinq structures nantaises ont répondu collectivement à l’AMI avec le soutien de la "
+            "CRESS, de Nantes Métropole et de la Région des Pays de la Loire. Trois défis "
+            "collectifs illustrent la capacité des structures du territoire à coopérer pour "
+            "créer des activités économiques viables et utiles."
+        ),
+        "organisations": [
+            ("Les Ecossolies", "chef de file"),
+            ("Envie 44", ""),
+            ("L’Union régionale des Scop de l’Ouest", ""),
+            ("Coopérer pour entreprendre Pays de la Loire", ""),
+            ("France Active Pays de la Loire (ex-FONDES)", ""),
+            ("CRESS des Pays de la Loire", "soutien de la candidature"),
+        ],
+        "challenges": [
+            (
+                "foncier-ess",
+                "Favoriser l’accès au foncier collectif pour les entreprises ESS "
+                "pour renforcer leur structuration financière.",
+            ),
+            (
+                "alimentation-durable",
+                "Construire de nouvelles solutions de logistique pour les "
+                "circuits courts alimentaires dans et autour de l’agglomération.",
+            ),
+            (
+                "reemploi",
+                "Structurer la filière du réemploi, un moyen pour réduire les déchets "
+                "tout en créant des emplois pérennes non délocalisables.",
+            ),
+        ],
+    },
+    {
+        "slug": "pays-de-grasse",
+        "name": "Pays de Grasse",
+        "kind": "pays_intercommunalite",
+        "region": "Provence-Alpes-Côte d’Azur",
+        "position": (43.6589, 6.9231),
+    },
+    {
+        "slug": "region-bretagne",
+        "name": "Région Bretagne",
+        "kind": "region",
+        "region": "Bretagne",
+        "position": (48.1173, -1.6778),
+        "presentation": (
+            "Rassemblés autour de la CRESS Bretagne, TAg35, Bretagne Active, Les Scop de "
+            "l’Ouest et Coopérer pour entreprendre Bretagne ont porté une candidature commune. "
+            "La Région compte 19 pôles de développement de l’ESS, soit un par pays."
+        ),
+        "organisations": [
+            ("CRESS Bretagne", "structure qui rassemble le collectif"),
+            ("TAg35", ""),
+            ("Bretagne Active", ""),
+            ("Les Scop de l’Ouest", ""),
+            ("Coopérer pour entreprendre Bretagne", ""),
+        ],
+        "challenges": [
+            ("transition-energetique", "Contribuer à la transition énergétique et écologique."),
+            ("reemploi", "Structurer des filières « réemploi-économie circulaire »."),
+            (
+                "alimentation-durable",
+                "Favoriser la transition vers une agriculture durable et locale.",
+            ),
+            ("bien-vieillir", "Développer l’ESS dans l’économie du vieillissement."),
+            (
+                "solidarites",
+                "Renforcer les solidarités : accompagner la constitution des métiers de demain.",
+            ),
+            ("numerique-pour-tous", "Accompagner la transition numérique et digitale."),
+        ],
+    },
+    {
+        "slug": "region-normandie",
+        "name": "Région Normandie",
+        "kind": "region",
+        "region": "Normandie",
+        "position": (49.1829, -0.3707),
+        "presentation": (
+            "Autour de la Région, la CRESS Normandie, l’Agence de développement régional des "
+            "entreprises de l’ESS (ADRESS), France Active Normandie et Caux Seine Développement. "
+            "Un travail collectif coordonné par la CRESS Normandie, fortement soutenu par le "
+            "Conseil régional. Caux Vallée de Seine et la commune nouvelle Vire-Normandie se "
+            "sont également inscrites dans cette démarche régionale. La candidature est axée sur "
+            "le renforcement de la chaîne de l’accompagnement."
+        ),
+        "organisations": [
+            ("Région Normandie", ""),
+            ("CRESS Normandie", "coordination du travail collectif"),
+            ("ADRESS (Agence de développement régional des entreprises de l’ESS)", ""),
+            ("France Active Normandie", ""),
+            ("Caux Seine Développement", ""),
+        ],
+        "challenges": [
+            (
+                "accompagnement",
+                "Renforcer la chaîne de l’accompagnement : soutenir la phase "
+                "d’émergence et d’amorçage, articuler les ingénieries d’accompagnement, "
+                "soutenir la consolidation et le développement des entreprises, "
+                "favoriser les coopérations inter-entreprises, accompagner les territoires.",
+            ),
+        ],
+    },
+    {
+        "slug": "region-nouvelle-aquitaine",
+        "name": "Région Nouvelle-Aquitaine",
+        "kind": "region",
+        "region": "Nouvelle-Aquitaine",
+        "position": (44.8378, -0.5792),
+        "presentation": (
+            "Impulsé par la Région avec les acteurs du territoire, le collectif est représenté "
+            "notamment par la CRESS Nouvelle-Aquitaine, l’ADI Nouvelle-Aquitaine, ATIS et la "
+            "Chaire Chrisalidh / fondation Bordeaux Université."
+        ),
+        "organisations": [
+            ("CRESS Nouvelle-Aquitaine", ""),
+            ("ADI Nouvelle-Aquitaine", ""),
+            ("ATIS", ""),
+            ("Chaire Chrisalidh / fondation Bordeaux Université", ""),
+        ],
+        "challenges": [
+            ("bien-vieillir", "Santé et silver économie."),
+            ("alimentation-durable", "Alimentation et consommation."),
+            (
+                "qualite-de-vie-au-travail",
+                "Qualité de vie au travail et innovation organisationnelle.",
+            ),
+        ],
+    },
+    {
+        "slug": "roissy-pays-de-france",
+        "name": "Roissy Pays-de-France",
+        "kind": "pays_intercommunalite",
+        "region": "Île-de-France",
+        "position": (49.0036, 2.5164),
+    },
+    {
+        "slug": "roubaix",
+        "name": "Roubaix",
+        "kind": "ville",
+        "region": "Hauts-de-France",
+        "position": (50.6942, 3.1746),
+    },
+    {
+        "slug": "strasbourg-eurometropole",
+        "name": "Strasbourg Eurométropole",
+        "kind": "metropole",
+        "region": "Grand Est",
+        "holidays": "6AE",
+        "position": (48.5734, 7.7521),
+    },
+    {
+        "slug": "territoire-ledonien-cluster-jura",
+        "name": "Territoire Lédonien – Cluster’Jura",
+        "kind": "cluster",
+        "region": "Bourgogne-Franche-Comté",
+        "position": (46.6744, 5.5556),
+    },
+    {
+        "slug": "territoire-olympique-2024",
+        "name": "Territoire Olympique 2024",
+        "kind": None,
+        "region": "Île-de-France",
+        "position": (48.9362, 2.3574),
+    },
+    {
+        "slug": "valence-romans",
+        "name": "Valence-Romans",
+        "kind": "pays_intercommunalite",
+        "region": "Auvergne-Rhône-Alpes",
+        "position": (44.9334, 4.8924),
+    },
+    {
+        "slug": "vallee-de-la-marne",
+        "name": "Vallée de la Marne",
+        "kind": None,
+        "region": "",
+        "position": None,
+    },
+]
+
+# Times of day are demo values: the articles give only the dates.
+STOPS = [
+    {
+        "territory": "nantes-metropole",
+        "day": "2019-02-25",
+        "start": "10:00",
+        "end": "12:30",
+        "venue": "Solilab",
+        "host": None,
+        "description": (
+            "Premier jour du tour des labellisations, au Solilab, lieu emblématique de l’ESS à "
+            "Nantes : Christophe Itier y dévoile les 20 premiers territoires labellisés "
+            "« Territoire French Impact », parmi lesquels Nantes Métropole et Le Mans – Sarthe.\n\n"
+            "Les horaires sont des valeurs de démonstration : les articles ne donnent que la "
+            "date."
+        ),
+    },
+    {
+        "territory": "le-mans-sarthe",
+        "day": "2019-03-04",
+        "start": "14:00",
+        "end": "16:30",
+        "venue": "ESAT du Bois Joli",
+        "address": "Allonnes",
+        "host": None,
+        "description": (
+            "Rencontre avec les acteurs locaux à l’ESAT du Bois Joli à Allonnes, dans le cadre "
+            "du tour des labellisations : présentation de la candidature collective du Mans – "
+            "Sarthe en présence des collectivités qui l’ont soutenue (Le Mans Métropole, le Pays "
+            "de la Haute Sarthe, le Département de la Sarthe, le Conseil régional des Pays de la "
+            "Loire).\n\n"
+            "Les horaires sont des valeurs de démonstration : les articles ne donnent que la "
+            "date."
+        ),
+    },
+    {
+        "territory": "clermont-ferrand",
+        "day": "2019-04-12",
+        "start": "14:00",
+        "end": "17:00",
+        "venue": "",
+        "host": "CISCA",
+        "description": (
+            "Rencontre organisée par l’association CISCA et ses partenaires autour de la remise "
+            "officielle du label French Impact à Clermont Auvergne Métropole, avec une table "
+            "ronde et plusieurs interventions.\n\n"
+            "Les horaires sont des valeurs de démonstration : les articles ne donnent que la "
+            "date ; ils ne nomment pas non plus le lieu."
+        ),
+    },
+]
+
+# Demo accounts (not people from the articles), so that the planning board can be tried.
+DEMO_ORGANISERS = [
+    {
+        "email": "equipe.roubaix@tournee.example",
+        "name": "Équipe de Roubaix (démo)",
+        "territories": ["roubaix"],
+    },
+    {
+        "email": "equipe.clermont@tournee.example",
+        "name": "Équipe de Clermont-Ferrand (démo)",
+        "territories": ["clermont-ferrand"],
+    },
+]

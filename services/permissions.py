@@ -1,0 +1,20 @@
+"""Who may do what. Views call these before calling a service."""
+
+from models import Territory, User
+
+
+def can_edit_territory(user: User | None, territory: Territory) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    return any(t.id == territory.id for t in user.territories)
+
+
+def editable_territory_ids(user: User, territories: list[Territory]) -> set[int]:
+    return {t.id for t in territories if can_edit_territory(user, t)}
+
+
+def can_see_drafts(user: User | None) -> bool:
+    """Organisers and admins see the whole plan; visitors only what is published."""
+    return bool(user is not None and user.is_authenticated and user.is_active)

@@ -1,0 +1,164 @@
+"""Creating and changing tour stops: validation in local time, optimistic locking."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from extensions import db
+from models import Organisation, StopStatus, Territory, Tour, TourStop, User
+from services.errors import EditConflict, InvalidInput
+from services.local_time import NonexistentLocalTime, local_to_utc
+
+
+@dataclass
+class StopFields:
+    """What an organiser enters for a stop; times are wall-clock times of the territory."""
+
+    territory_id: int | None
+    day: date | None
+    start_time: time | None
+    end_time: time | None
+    end_day: date | None = None
+    venue_name: str = ""
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    host_organisation_id: int | None = None
+    description: str = ""
+
+
+@dataclass
+class _ResolvedStop:
+    territory: Territory
+    starts_at: datetime
+    ends_at: datetime
+    host: Organisation | None
+
+
+def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    territory = db.session.get(Territory, fields.territory_id) if fields.territory_id else None
+    if territory is None:
+        refuse("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
+    for name, value in (("day", fields.day), ("start_time", fields.start_time)):
+        if value is None:
+            refuse(name, _("Ce champ est obligatoire."))
+    if fields.end_time is None:
+        refuse("end_time", _("Ce champ est obligatoire."))
+    if (fields.latitude is None) != (fields.longitude is None):
+        refuse("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
+    if errors or territory is None:
+        raise InvalidInput(errors)
+
+    end_day = fields.end_day or fields.day
+    starts_at = ends_at = None
+    try:
+        starts_at = local_to_utc(fields.day, fields.start_time, territory.timezone)
+    except NonexistentLocalTime as exc:
+        refuse("start_time", str(exc))
+    try:
+        ends_at = local_to_utc(end_day, fields.end_time, territory.timezone)
+    except NonexistentLocalTime as exc:
+        refuse("end_time", str(exc))
+    if starts_at and ends_at and ends_at <= starts_at:
+        refuse("end_time", _("La fin doit être postérieure au début."))
+    if not (tour.start_date <= fields.day and end_day <= tour.end_date):
+        refuse(
+            "day",
+            _(
+                "L’étape doit avoir lieu pendant la tournée, entre le %(start)s et le %(end)s.",
+                start=format_date(tour.start_date, "d MMMM y"),
+                end=format_date(tour.end_date, "d MMMM y"),
+            ),
+        )
+    host = None
+    if fields.host_organisation_id:
+        host = db.session.get(Organisation, fields.host_organisation_id)
+        if host is None or host.territory_id != territory.id:
+            refuse(
+                "host_organisation_id",
+                _("Cette structure ne fait pas partie du collectif du territoire choisi."),
+            )
+    if errors:
+        raise InvalidInput(errors)
+    return _ResolvedStop(territory, starts_at, ends_at, host)
+
+
+def _apply(stop: TourStop, resolved: _ResolvedStop, fields: StopFields, author: User) -> None:
+    stop.territory = resolved.territory
+    stop.starts_at = resolved.starts_at
+    stop.ends_at = resolved.ends_at
+    stop.host_organisation = resolved.host
+    stop.venue_name = fields.venue_name.strip()
+    stop.address = fields.address.strip()
+    stop.latitude = fields.latitude
+    stop.longitude = fields.longitude
+    stop.description = fields.description.strip()
+    stop.updated_by = author
+
+
+def create_stop(tour: Tour, fields: StopFields, author: User) -> TourStop:
+    """A new stop, as a draft: it becomes public once an organiser confirms it."""
+    resolved = _resolve(tour, fields)
+    stop = TourStop(tour=tour, status=StopStatus.DRAFT)
+    _apply(stop, resolved, fields, author)
+    db.session.add(stop)
+    db.session.flush()
+    return stop
+
+
+def _check_version(stop: TourStop, expected_version: int | None) -> None:
+    if expected_version == stop.version:
+        return
+    who = stop.updated_by.display_name if stop.updated_by else _("quelqu’un d’autre")
+    raise EditConflict(
+        _(
+            "Cette étape a été modifiée par %(who)s (%(when)s) depuis que vous l’avez ouverte. "
+            "Vos changements n’ont pas été enregistrés pour ne pas écraser les siens : "
+            "relisez la version actuelle ci-dessous, puis enregistrez de nouveau si besoin.",
+            who=who,
+            when=format_datetime(stop.updated_at, "d MMMM y HH:mm"),
+        )
+    )
+
+
+def _flush_guarded(stop: TourStop) -> None:
+    """Flush; a concurrent save that won the race turns into the same refusal."""
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise EditConflict(
+            _(
+                "Cette étape vient d’être modifiée par quelqu’un d’autre. Vos changements "
+                "n’ont pas été enregistrés : rechargez la page et recommencez."
+            )
+        ) from exc
+
+
+def update_stop(
+    stop: TourStop, fields: StopFields, expected_version: int | None, author: User
+) -> TourStop:
+    _check_version(stop, expected_version)
+    resolved = _resolve(stop.tour, fields)
+    _apply(stop, resolved, fields, author)
+    _flush_guarded(stop)
+    return stop
+
+
+def set_stop_status(
+    stop: TourStop, status: StopStatus, expected_version: int | None, author: User
+) -> TourStop:
+    """Confirm, cancel, or bring a stop back to draft."""
+    _check_version(stop, expected_version)
+    if stop.status != status:
+        stop.status = status
+        stop.updated_by = author
+        _flush_guarded(stop)
+    return stop

@@ -1,0 +1,91 @@
+/* The tour map: stops and territories still to visit, with an inset for overseas territories.
+   Markers are vector circles, so they stay visible and clickable when tiles cannot load. */
+(function () {
+  "use strict";
+  var dataElement = document.getElementById("map-data");
+  var mainElement = document.getElementById("tour-map");
+  var insetElement = document.getElementById("mayotte-map");
+  if (!dataElement || !mainElement) { return; }
+  var data = JSON.parse(dataElement.textContent);
+
+  if (typeof window.L === "undefined") {
+    mainElement.classList.add("map-unavailable");
+    mainElement.textContent = mainElement.getAttribute("data-unavailable") || "";
+    if (insetElement) { insetElement.hidden = true; }
+    return;
+  }
+
+  var attribution = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>';
+
+  function baseMap(element, options) {
+    var map = L.map(element, options);
+    L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+      maxZoom: 18,
+      attribution: attribution
+    }).addTo(map);
+    return map;
+  }
+
+  function link(item, extra) {
+    var a = document.createElement("a");
+    a.href = item.url;
+    a.textContent = item.label;
+    var box = document.createElement("div");
+    box.appendChild(a);
+    if (extra) {
+      var p = document.createElement("div");
+      p.textContent = extra;
+      box.appendChild(p);
+    }
+    return box;
+  }
+
+  function addMarkers(map, items, style, withWhen) {
+    var points = [];
+    items.forEach(function (item) {
+      var marker = L.circleMarker([item.lat, item.lon], style(item))
+        .bindPopup(link(item, withWhen ? item.when : ""))
+        .bindTooltip(item.label);
+      marker.addTo(map);
+      var element = marker.getElement();
+      if (element) { element.setAttribute("data-label", item.label); }
+      points.push([item.lat, item.lon]);
+    });
+    return points;
+  }
+
+  function stopStyle(item) {
+    var colour = item.status === "cancelled" ? "#9a3412" : item.status === "draft" ? "#a16207" : "#1d4ed8";
+    return { radius: 9, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 0.95, className: "marker-stop" };
+  }
+
+  function territoryStyle() {
+    return { radius: 6, color: "#475569", weight: 2, fillColor: "#e2e8f0", fillOpacity: 0.9, className: "marker-territory" };
+  }
+
+  function draw(map, stops, territories, fallbackCentre, fallbackZoom) {
+    var points = addMarkers(map, territories, territoryStyle, false)
+      .concat(addMarkers(map, stops, stopStyle, true));
+    if (points.length > 1) {
+      map.fitBounds(points, { padding: [24, 24], maxZoom: 9 });
+    } else {
+      map.setView(points[0] || fallbackCentre, fallbackZoom);
+    }
+  }
+
+  function split(items, overseas) {
+    return items.filter(function (item) { return item.overseas === overseas; });
+  }
+
+  draw(baseMap(mainElement, { scrollWheelZoom: false }),
+       split(data.stops, false), split(data.territories, false), [46.6, 2.4], 5);
+
+  var overseasStops = split(data.stops, true);
+  var overseasTerritories = split(data.territories, true);
+  if (insetElement && (overseasStops.length || overseasTerritories.length)) {
+    draw(baseMap(insetElement, { scrollWheelZoom: false, zoomControl: false, attributionControl: false }),
+         overseasStops, overseasTerritories, [-12.8, 45.15], 9);
+  } else if (insetElement) {
+    insetElement.hidden = true;
+  }
+})();
