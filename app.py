@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, render_template, request, session
+from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -37,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "fr"  # the CLI and background work speak French
     wanted = session.get("lang")
     return wanted if wanted in current_app.config["LANGUAGES"] else "fr"
 

@@ -5,15 +5,20 @@ import secrets
 from pathlib import Path
 
 
-def database_url(instance_path: str) -> str:
-    """DATABASE_URL if set (PostgreSQL through psycopg 3), else SQLite in the instance folder."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{Path(instance_path) / 'tour.sqlite3'}"
+def normalise_database_url(url: str) -> str:
+    """postgres:// and postgresql:// URLs go through psycopg 3, the driver we install."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL if set, else SQLite in the instance folder."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'tour.sqlite3'}"
+    return normalise_database_url(url)
 
 
 def secret_key(instance_path: str) -> str:

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from extensions import db
@@ -22,7 +23,7 @@ def require_admin() -> None:
 
 
 def _territory_choices(form: UserForm) -> None:
-    form.territories.choices = [(t.id, t.name) for t in tours.all_territories()]
+    form.territories.choices = [SelectChoice(t.id, t.name) for t in tours.all_territories()]
 
 
 def _show_errors(form, errors: dict[str, list[str]]) -> None:

@@ -4,6 +4,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,7 +15,7 @@ from models import ROLE_LABELS, Role
 
 
 def role_choices():
-    return [(role.value, str(ROLE_LABELS[role])) for role in Role]
+    return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
 
 
 class UserForm(FlaskForm):

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from blueprints.board.forms import StopForm, StopStatusForm
 from extensions import db
@@ -82,12 +83,14 @@ def _prepare_stop_form(form: StopForm, tour: Tour, stop: TourStop | None) -> Non
     territories = [t for t in tours.all_territories() if can_edit_territory(current_user, t)]
     if stop is not None and stop.territory not in territories:
         territories.append(stop.territory)
-    form.territory_id.choices = [("", _("— Choisir un territoire —"))] + [
-        (t.id, t.name) for t in territories
+    form.territory_id.choices = [SelectChoice("", _("— Choisir un territoire —"))] + [
+        SelectChoice(t.id, t.name) for t in territories
     ]
     organisations = tours.organisations_by_territory()
-    form.host_organisation_id.choices = [("", _("— Aucune —"))] + [
-        (o.id, f"{o.name} ({t.name})") for t in territories for o in organisations.get(t.id, [])
+    form.host_organisation_id.choices = [SelectChoice("", _("— Aucune —"))] + [
+        SelectChoice(o.id, o.name, optgroup=t.name)
+        for t in territories
+        for o in organisations.get(t.id, [])
     ]
 
 

@@ -5,6 +5,7 @@ from wtforms import (
     FloatField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -75,7 +76,7 @@ class StopForm(FlaskForm):
 
 class StopStatusForm(FlaskForm):
     status = SelectField(
-        choices=[(s.value, s.value) for s in StopStatus],
+        choices=[SelectChoice(s.value) for s in StopStatus],
         validators=[InputRequired()],
     )
     version = IntegerField(validators=[InputRequired()])

@@ -1,0 +1,90 @@
+"""Public pages: what a visitor sees, and what they never see (drafts)."""
+
+from datetime import date
+
+from extensions import db
+from models import StopStatus, Territory, Tour, TourStop
+from tests.helpers import login, make_stop, text_of
+
+
+def test_home_shows_tour_published_stops_and_territories(client, world):
+    page = text_of(client.get("/"))
+    assert "Tournée de test" in page
+    assert "Nantes Métropole" in page
+    assert "Mayotte" in page  # listed among the territories
+
+
+def test_public_pages_hide_drafts_from_visitors(client, world):
+    for url in ("/", f"/tours/{world.tour_slug}/", "/territories/clermont"):
+        page = text_of(client.get(url))
+        assert "Lieu secret du brouillon" not in page
+        assert f"/stops/{world.clermont_draft_id}" not in page, url
+    assert client.get(f"/stops/{world.clermont_draft_id}").status_code == 404
+
+
+def test_organisers_see_drafts_on_public_pages(client, world):
+    login(client, world.nantes_organiser)
+    page = text_of(client.get(f"/stops/{world.clermont_draft_id}"))
+    assert "Lieu secret du brouillon" in page
+    assert "Brouillon" in page
+
+
+def test_cancelled_stop_stays_visible_marked_cancelled(app, client, world):
+    with app.app_context():
+        db.session.get(TourStop, world.nantes_stop_id).status = StopStatus.CANCELLED
+        db.session.commit()
+    page = text_of(client.get(f"/stops/{world.nantes_stop_id}"))
+    assert "Cette étape est annulée." in page
+    assert f"/stops/{world.nantes_stop_id}" in text_of(client.get(f"/tours/{world.tour_slug}/"))
+
+
+def test_stop_time_shown_in_territory_zone_with_zone_name(app, client, world):
+    page = text_of(client.get(f"/stops/{world.nantes_stop_id}"))
+    assert "lundi 25 février 2019" in page
+    assert "10:00 – 12:30 (Europe/Paris, UTC+01:00)" in page
+    with app.app_context():
+        tour = db.session.get(Tour, world.tour_id)
+        mayotte = db.session.get(Territory, world.territory["mayotte"])
+        stop = make_stop(tour, mayotte, date(2019, 5, 14), "09:00", "11:00")
+        db.session.commit()
+        stop_id = stop.id
+    page = text_of(client.get(f"/stops/{stop_id}"))
+    assert "09:00 – 11:00 (Indian/Mayotte, UTC+03:00)" in page
+
+
+def test_tour_page_has_calendar_and_map_data(client, world):
+    page = text_of(client.get(f"/tours/{world.tour_slug}/?mois=2019-02"))
+    assert "Février 2019" in page
+    assert 'id="map-data"' in page
+    assert "vendor/leaflet/leaflet.js" in page
+    assert "OpenStreetMap" in page
+
+
+def test_tour_page_rejects_malformed_month(client, world):
+    response = client.get(f"/tours/{world.tour_slug}/?mois=fevrier")
+    assert response.status_code == 400
+    assert "Mois invalide" in text_of(response)
+
+
+def test_unknown_addresses_answer_404_in_french(client, world):
+    for url in ("/tours/nope/", "/territories/nope", "/stops/999999"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Page introuvable" in text_of(response)
+
+
+def test_territory_page_shows_collective_and_challenges(client, world):
+    response = client.get("/territories/mayotte")
+    assert response.status_code == 200
+    assert "Indian/Mayotte" in text_of(response)
+
+
+def test_healthz_reports_database_alive(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": True}
+
+
+def test_home_without_any_tour_shows_empty_state(client):
+    page = text_of(client.get("/"))
+    assert "Aucune tournée pour l’instant" in page
