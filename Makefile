@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app app
 PYBABEL := $(VENV)/bin/pybabel
 
-.PHONY: run test lint format translations extract-messages db-upgrade seed clean
+.PHONY: run test lint format translations extract-messages chromium clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -24,7 +24,14 @@ run: $(VENV)/.installed translations
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-dev translations
+# The browser tests drive Debian's Chromium (a browser downloaded by a test tool cannot be
+# fetched here); install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed-dev translations chromium
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev
@@ -36,9 +43,10 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 
 extract-messages: $(VENV)/.installed
-	$(PYBABEL) extract --mapping babel.cfg --keywords _l --keywords lazy_gettext \
-		--project "French Impact Tour" --output translations/messages.pot .
-	$(PYBABEL) update --input-file translations/messages.pot --directory translations --no-fuzzy-matching
+	$(PYBABEL) extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --no-location \
+		--sort-output --project "French Impact Tour" --output translations/messages.pot .
+	$(PYBABEL) update --input-file translations/messages.pot --directory translations \
+		--no-fuzzy-matching --omit-header
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -4,10 +4,11 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
+from models.types import text_enum
 
 
 class TerritoryKind(StrEnum):
@@ -39,14 +40,7 @@ class Territory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
-    kind: Mapped[TerritoryKind | None] = mapped_column(
-        Enum(
-            TerritoryKind,
-            native_enum=False,
-            length=40,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    kind: Mapped[TerritoryKind | None] = mapped_column(text_enum(TerritoryKind, 40))
     region: Mapped[str] = mapped_column(String(100), default="")
     timezone: Mapped[str] = mapped_column(String(64), default=MAINLAND_ZONE)
     # Subdivision code of the `holidays` library's France calendar ("976" Mayotte,

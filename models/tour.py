@@ -5,12 +5,12 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.territory import Organisation, Territory
-from models.types import UTCDateTime, utc_now
+from models.types import UTCDateTime, text_enum, utc_now
 
 
 class Tour(db.Model):
@@ -66,9 +66,7 @@ class TourStop(db.Model):
         ForeignKey("organisations.id", ondelete="SET NULL")
     )
     status: Mapped[StopStatus] = mapped_column(
-        Enum(
-            StopStatus, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        ),
+        text_enum(StopStatus, 20),
         default=StopStatus.DRAFT,
     )
     description: Mapped[str] = mapped_column(Text, default="")

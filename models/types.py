@@ -1,8 +1,9 @@
 """Column types shared by the models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -34,3 +35,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def text_enum(enum: type[StrEnum], length: int) -> Enum:
+    """An enum stored as its values in a plain string column (no database enum type, so that
+    adding a value needs no ALTER TYPE on PostgreSQL)."""
+    return Enum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )

@@ -5,13 +5,13 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Column, Enum, ForeignKey, String, Table
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models.territory import Territory
-from models.types import UTCDateTime, utc_now
+from models.types import UTCDateTime, text_enum, utc_now
 
 
 class Role(StrEnum):
@@ -42,7 +42,7 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        text_enum(Role, 20),
         default=Role.ORGANISER,
     )
     active: Mapped[bool] = mapped_column(default=True)

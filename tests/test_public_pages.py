@@ -4,7 +4,7 @@ from datetime import date
 
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
-from tests.helpers import login, make_stop, text_of
+from tests.helpers import login, make_stop, post_form, text_of
 
 
 def test_home_shows_tour_published_stops_and_territories(client, world):
@@ -88,3 +88,27 @@ def test_healthz_reports_database_alive(client):
 def test_home_without_any_tour_shows_empty_state(client):
     page = text_of(client.get("/"))
     assert "Aucune tournée pour l’instant" in page
+
+
+def test_language_switch_to_english_and_back(client, world):
+    assert "Les territoires labellisés" in text_of(client.get("/territories/"))
+    response = post_form(client, "/langue", {"lang": "en", "next": "/territories/"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/territories/"
+    page = text_of(client.get("/territories/"))
+    assert '<html lang="en">' in page
+    assert "The labelled territories" in page
+    assert "Monday 25 February 2019" in text_of(client.get(f"/stops/{world.nantes_stop_id}"))
+    post_form(client, "/langue", {"lang": "fr"})
+    assert "Les territoires labellisés" in text_of(client.get("/territories/"))
+
+
+def test_unknown_language_is_refused(client):
+    response = post_form(client, "/langue", {"lang": "de"})
+    assert response.status_code == 400
+    assert "Langue inconnue" in text_of(response)
+
+
+def test_language_switch_ignores_foreign_next(client):
+    response = post_form(client, "/langue", {"lang": "en", "next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"

@@ -2,15 +2,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     PasswordField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from blueprints.fields import email_field
 from models import ROLE_LABELS, Role
 
 
@@ -29,14 +29,7 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    email = EmailField(
-        _l("Adresse e-mail"),
-        validators=[
-            DataRequired(_l("Indiquez une adresse e-mail.")),
-            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field(_l("Adresse e-mail"), _l("Indiquez une adresse e-mail."))
     password = PasswordField(
         _l("Mot de passe initial"),
         validators=[DataRequired(_l("Indiquez un mot de passe.")), Length(max=200)],

@@ -1,18 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.fields import email_field
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        _l("Adresse e-mail"),
-        validators=[
-            DataRequired(_l("Indiquez votre adresse e-mail.")),
-            Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field(_l("Adresse e-mail"), _l("Indiquez votre adresse e-mail."))
     password = PasswordField(
         _l("Mot de passe"),
         validators=[DataRequired(_l("Indiquez votre mot de passe.")), Length(max=200)],
