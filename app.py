@@ -155,7 +155,8 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     csp = (
-        "default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; "
+        "default-src 'self'; "
+        "img-src 'self' data: https://tile.openstreetmap.org https://*.tile.openstreetmap.org; "
         "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
         "form-action 'self'; frame-ancestors 'none'"
     )

@@ -67,7 +67,8 @@ def index():
     tour = tours.current_tour(today())
     if tour is None:
         return render_template("public/empty.html")
-    stops = tours.tour_stops(tour, include_drafts=can_see_drafts(current_user))
+    include_drafts = can_see_drafts(current_user)
+    stops = tours.tour_stops(tour, include_drafts=include_drafts)
     upcoming = [s for s in stops if s.ends_at.date() >= today() and not s.is_cancelled]
     return render_template(
         "public/index.html",
@@ -75,22 +76,24 @@ def index():
         stops=stops,
         upcoming=upcoming,
         territories=tours.all_territories(),
-        unscheduled=tours.unscheduled_territories(tour),
+        unscheduled=tours.unscheduled_territories(tour, include_drafts),
     )
 
 
 @bp.get("/tours/<slug>/")
 def tour(slug: str):
     tour = tours.tour_by_slug(slug) or abort(404)
-    stops = tours.tour_stops(tour, include_drafts=can_see_drafts(current_user))
+    include_drafts = can_see_drafts(current_user)
+    stops = tours.tour_stops(tour, include_drafts=include_drafts)
+    unscheduled = tours.unscheduled_territories(tour, include_drafts)
     year, month = month_from_request(stops, tour)
     return render_template(
         "public/tour.html",
         tour=tour,
         stops=stops,
         grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
-        map_data=tour_map_data(stops, tours.unscheduled_territories(tour)),
-        unscheduled=tours.unscheduled_territories(tour),
+        map_data=tour_map_data(stops, unscheduled),
+        unscheduled=unscheduled,
     )
 
 

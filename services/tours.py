@@ -90,10 +90,12 @@ def territory_by_slug(slug: str) -> Territory | None:
     )
 
 
-def unscheduled_territories(tour: Tour) -> list[Territory]:
-    """Territories the tour has not planned yet: no stop, or only cancelled ones."""
+def unscheduled_territories(tour: Tour, include_drafts: bool = True) -> list[Territory]:
+    """Territories the tour has not planned yet: no stop, or only cancelled ones. For visitors
+    (include_drafts=False) a draft stop is not a plan yet: its territory is still to visit."""
+    counted = [StopStatus.CONFIRMED] + ([StopStatus.DRAFT] if include_drafts else [])
     planned = select(TourStop.territory_id).where(
-        TourStop.tour_id == tour.id, TourStop.status != StopStatus.CANCELLED
+        TourStop.tour_id == tour.id, TourStop.status.in_(counted)
     )
     return list(
         db.session.scalars(

@@ -112,3 +112,10 @@ def test_unknown_language_is_refused(client):
 def test_language_switch_ignores_foreign_next(client):
     response = post_form(client, "/langue", {"lang": "en", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
+
+
+def test_territory_with_only_a_draft_stop_is_still_to_visit_for_visitors(client, world):
+    page = text_of(client.get(f"/tours/{world.tour_slug}/"))
+    to_visit = page.split("Territoires à visiter", 1)[1].split("</ul>", 1)[0]
+    assert "Clermont-Ferrand" in to_visit  # its only stop is a draft
+    assert "Nantes Métropole" not in to_visit  # confirmed stop

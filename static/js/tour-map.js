@@ -41,7 +41,6 @@
   }
 
   function addMarkers(map, items, style, withWhen) {
-    var points = [];
     items.forEach(function (item) {
       var marker = L.circleMarker([item.lat, item.lon], style(item))
         .bindPopup(link(item, withWhen ? item.when : ""))
@@ -49,9 +48,7 @@
       marker.addTo(map);
       var element = marker.getElement();
       if (element) { element.setAttribute("data-label", item.label); }
-      points.push([item.lat, item.lon]);
     });
-    return points;
   }
 
   function stopStyle(item) {
@@ -64,13 +61,15 @@
   }
 
   function draw(map, stops, territories, fallbackCentre, fallbackZoom) {
-    var points = addMarkers(map, territories, territoryStyle, false)
-      .concat(addMarkers(map, stops, stopStyle, true));
+    // The view comes first: Leaflet only draws a layer once its map has one.
+    var points = stops.concat(territories).map(function (item) { return [item.lat, item.lon]; });
     if (points.length > 1) {
       map.fitBounds(points, { padding: [24, 24], maxZoom: 9 });
     } else {
       map.setView(points[0] || fallbackCentre, fallbackZoom);
     }
+    addMarkers(map, territories, territoryStyle, false);
+    addMarkers(map, stops, stopStyle, true);
   }
 
   function split(items, overseas) {

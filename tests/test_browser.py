@@ -1,0 +1,252 @@
+"""End-to-end journeys in headless Chromium: what an organiser and a visitor see in a real browser.
+
+The app runs on a real HTTP server in a background thread; Chromium is Debian's /usr/bin/chromium,
+driven through Playwright (no browser download). CSRF stays on: the browser submits the real
+forms, with the tokens of the pages. A missing Chromium fails these tests: CI must never pass
+without them."""
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.helpers import PASSWORD, World
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# Generous enough for a slow CI machine, short enough to fail fast when something is wrong.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+class Chromium:
+    """One headless Chromium for the module, launched on first use: when the binary is missing,
+    the test that needs it fails (it is not skipped, and not merely an error of a fixture)."""
+
+    def __init__(self) -> None:
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def browser(self) -> Browser:
+        if self._browser is None:
+            if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+                pytest.fail(
+                    f"Chromium is required for the browser tests but {CHROMIUM} is missing or "
+                    "not executable. Install it (apt-get install chromium); these tests never "
+                    "skip, so that CI cannot pass without them.",
+                    pytrace=False,
+                )
+            self._playwright = sync_playwright().start()
+            try:
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+            except Exception:
+                self.close()
+                raise
+        return self._browser
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            self._playwright.stop()
+            self._playwright = None
+
+
+@pytest.fixture(scope="module")
+def live_server(app) -> Iterator[str]:
+    """The app served over HTTP on a free local port; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Chromium]:
+    browser = Chromium()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(chromium: Chromium, live_server: str) -> Iterator[Callable[[], Page]]:
+    """Opens a page in a fresh browser context (its own cookies: a separate person); every
+    context is closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_page() -> Page:
+        context = chromium.browser().new_context(base_url=live_server, locale="fr-FR")
+        contexts.append(context)
+        context.set_default_timeout(TIMEOUT_MS)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def board_stop(page: Page, territory: str):
+    """The stop of a territory on the planning board (other stops' warnings may name it)."""
+    head = page.locator(".board-stop-head strong", has_text=re.compile(rf"^{territory}$"))
+    return page.locator("li.board-stop").filter(has=head)
+
+
+def public_stop_list(page: Page, world: World):
+    page.goto(f"/tours/{world.tour_slug}/")
+    stop_list = page.locator("ol.stop-list")
+    expect(stop_list).to_be_visible()
+    return stop_list
+
+
+def test_organiser_schedules_roubaix_sees_warning_and_publishes_it(new_page, world: World):
+    organiser = new_page()
+    log_in(organiser, world.roubaix_organiser)
+    expect(organiser).to_have_url(re.compile(rf"/board/tours/{world.tour_slug}/$"))
+    expect(organiser.locator(".flash-success")).to_contain_text("Bienvenue, Rémi Roubaix.")
+
+    to_schedule = organiser.locator("section", has=organiser.locator("#unscheduled-title"))
+    expect(to_schedule.get_by_role("heading")).to_contain_text("Territoires à programmer")
+    roubaix = to_schedule.get_by_role("listitem").filter(has_text="Roubaix")
+    expect(roubaix).to_have_count(1)
+    roubaix.get_by_role("link", name="Planifier").click()
+
+    expect(organiser.get_by_role("heading", level=1)).to_have_text("Nouvelle étape")
+    expect(organiser.get_by_label("Territoire", exact=True)).to_have_value(
+        str(world.territory["roubaix"])
+    )
+    # 11:00–13:00 overlaps the confirmed Nantes stop of the same day (10:00–12:30).
+    organiser.get_by_label("Date (heure locale du territoire)").fill("2019-02-25")
+    organiser.get_by_label("Début", exact=True).fill("11:00")
+    organiser.get_by_label("Fin", exact=True).fill("13:00")
+    organiser.get_by_label("Lieu", exact=True).fill("La Condition Publique")
+    organiser.get_by_role("button", name="Enregistrer").click()
+
+    expect(organiser).to_have_url(re.compile(rf"/board/tours/{world.tour_slug}/#stop-\d+$"))
+    expect(organiser.locator(".flash-success")).to_have_text(
+        "Étape de Roubaix créée en brouillon. Confirmez-la pour la publier."
+    )
+    expect(organiser.locator(".flash-warning")).to_contain_text("se chevauchent")
+    stop = board_stop(organiser, "Roubaix")
+    expect(stop).to_have_count(1)
+    expect(stop).to_contain_text("La Condition Publique")
+    expect(stop.locator(".badge")).to_have_text("Brouillon")
+    expect(stop.locator(".warnings")).to_contain_text("se chevauchent")
+
+    # A draft is not public: an anonymous visitor does not see it among the stops.
+    visitor = new_page()
+    stop_list = public_stop_list(visitor, world)
+    expect(stop_list).to_contain_text("Nantes Métropole")
+    expect(stop_list).not_to_contain_text("Roubaix")
+
+    stop.get_by_role("button", name="Confirmer").click()
+    expect(organiser.locator(".flash-success")).to_have_text(
+        "Étape de Roubaix confirmée : elle est maintenant publique."
+    )
+    confirmed = board_stop(organiser, "Roubaix")
+    expect(confirmed.locator(".badge")).to_have_text("Confirmée")
+
+    stop_list = public_stop_list(new_page(), world)
+    roubaix_stop = stop_list.get_by_role("listitem").filter(has_text="Roubaix")
+    expect(roubaix_stop).to_have_count(1)
+    expect(roubaix_stop).to_contain_text("La Condition Publique")
+    expect(stop_list).to_contain_text("Nantes Métropole")
+
+
+def test_tour_map_keeps_markers_and_list_when_tiles_cannot_load(new_page, world: World):
+    page = new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        re.compile(r"^https?://([a-z0-9-]+\.)*tile\.openstreetmap\.org/"), lambda r: r.abort()
+    )
+
+    stop_list = public_stop_list(page, world)
+    expect(stop_list).to_contain_text("Nantes Métropole")
+
+    main_map = page.locator("#tour-map")
+    expect(main_map).not_to_have_class(re.compile(r"map-unavailable"))
+    # Nantes is the only public stop; Roubaix, Strasbourg and Clermont-Ferrand (whose only
+    # stop is a draft, unseen by visitors) are still to visit; Mayotte goes to the inset.
+    stop_markers = main_map.locator("svg path.marker-stop")
+    expect(stop_markers).to_have_count(1)
+    expect(stop_markers).to_be_visible()
+    territory_markers = main_map.locator("svg path.marker-territory")
+    expect(territory_markers).to_have_count(3)
+    for index in range(3):
+        expect(territory_markers.nth(index)).to_be_visible()
+    labels = {territory_markers.nth(i).get_attribute("data-label") for i in range(3)}
+    assert labels == {"Roubaix", "Strasbourg Eurométropole", "Clermont-Ferrand"}
+    stop_markers.hover()
+    expect(main_map.locator(".leaflet-tooltip")).to_have_text("Nantes Métropole")
+
+    inset = page.locator("#mayotte-map")
+    expect(inset).to_be_visible()
+    mayotte = inset.locator("svg path.marker-territory")
+    expect(mayotte).to_have_count(1)
+    expect(inset.locator("svg path.marker-stop")).to_have_count(0)
+    mayotte.hover()
+    expect(inset.locator(".leaflet-tooltip")).to_have_text("Mayotte")
+
+    expect(stop_list).to_be_visible()
+    expect(page.locator("ul.chips li")).to_have_text(
+        ["Clermont-Ferrand", "Mayotte", "Roubaix", "Strasbourg Eurométropole"]
+    )
+    assert errors == []
+
+
+def test_language_switch_to_english_and_back(new_page, world: World):
+    page = new_page()
+    page.goto("/")
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", "fr")
+
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(html).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="EN", exact=True)).to_have_attribute(
+        "aria-current", "true"
+    )
+
+    page.get_by_role("button", name="FR", exact=True).click()
+    expect(html).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("button", name="FR", exact=True)).to_have_attribute(
+        "aria-current", "true"
+    )
+
+
+def test_login_form_shows_french_error_on_wrong_password(new_page, world: World):
+    page = new_page()
+    log_in(page, world.roubaix_organiser, "ce-n-est-pas-le-bon")
+
+    expect(page.locator(".field-error")).to_have_text("Adresse e-mail ou mot de passe incorrect.")
+    expect(page.get_by_label("Mot de passe")).to_have_attribute("aria-invalid", "true")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.get_by_role("link", name="Connexion organisateurs")).to_be_visible()
