@@ -150,7 +150,10 @@ def test_organiser_schedules_roubaix_sees_warning_and_publishes_it(new_page, wor
     organiser.get_by_label("Lieu", exact=True).fill("La Condition Publique")
     organiser.get_by_role("button", name="Enregistrer").click()
 
-    expect(organiser).to_have_url(re.compile(rf"/board/tours/{world.tour_slug}/#stop-\d+$"))
+    # Back on the board, its calendar on the stop's month, scrolled to the stop.
+    expect(organiser).to_have_url(
+        re.compile(rf"/board/tours/{world.tour_slug}/\?mois=2019-02#stop-\d+$")
+    )
     expect(organiser.locator(".flash-success")).to_have_text(
         "Étape de Roubaix créée en brouillon. Confirmez-la pour la publier."
     )

@@ -126,6 +126,19 @@ def _flash_saved(stop: TourStop, message: str) -> None:
         flash(warning.message, "warning")
 
 
+def _back_to_board(stop: TourStop):
+    """The board, its calendar on the stop's month, scrolled to the stop."""
+    local = stop.local_start
+    return redirect(
+        url_for(
+            "board.tour",
+            slug=stop.tour.slug,
+            mois=f"{local.year:04d}-{local.month:02d}",
+            _anchor=f"stop-{stop.id}",
+        )
+    )
+
+
 def _chosen_territory(form: StopForm) -> Territory | None:
     territory_id = form.territory_id.data
     return db.session.get(Territory, territory_id) if territory_id else None
@@ -164,7 +177,7 @@ def new_stop(slug: str):
             name=stop.territory.name,
         ),
     )
-    return redirect(url_for("board.tour", slug=tour.slug, _anchor=f"stop-{stop.id}"))
+    return _back_to_board(stop)
 
 
 @bp.route("/stops/<int:stop_id>/edit", methods=["GET", "POST"])
@@ -195,7 +208,7 @@ def edit_stop(stop_id: int):
         return _render_stop_form(form, tour, current, 409, conflict=exc.message)
     db.session.commit()
     _flash_saved(stop, _("Étape de %(name)s enregistrée.", name=stop.territory.name))
-    return redirect(url_for("board.tour", slug=tour.slug, _anchor=f"stop-{stop.id}"))
+    return _back_to_board(stop)
 
 
 class _StopFormData:
@@ -239,4 +252,4 @@ def change_stop_status(stop_id: int):
         abort(409, description=exc.message)
     db.session.commit()
     flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
-    return redirect(url_for("board.tour", slug=stop.tour.slug, _anchor=f"stop-{stop.id}"))
+    return _back_to_board(stop)
