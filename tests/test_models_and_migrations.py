@@ -54,24 +54,18 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(scratch_database_url):
         db.engine.dispose()
 
 
-def _tour_and_territory():
+def _stop(starts_at: datetime, ends_at: datetime) -> TourStop:
+    """A stop of a minimal tour in Roubaix, added to the session."""
     tour = Tour(title="T", slug="t", start_date=date(2019, 1, 1), end_date=date(2019, 12, 31))
     territory = Territory(name="Roubaix", slug="roubaix")
-    db.session.add_all([tour, territory])
-    return tour, territory
+    stop = TourStop(tour=tour, territory=territory, starts_at=starts_at, ends_at=ends_at)
+    db.session.add(stop)
+    return stop
 
 
 def test_instants_come_back_aware_in_utc(app):
     with app.app_context():
-        tour, territory = _tour_and_territory()
-        db.session.add(
-            TourStop(
-                tour=tour,
-                territory=territory,
-                starts_at=utc(2019, 3, 31, 1, 30),
-                ends_at=utc(2019, 3, 31, 3),
-            )
-        )
+        _stop(utc(2019, 3, 31, 1, 30), utc(2019, 3, 31, 3))
         db.session.commit()
         db.session.expire_all()
         stop = db.session.scalar(select(TourStop))
@@ -82,9 +76,8 @@ def test_instants_come_back_aware_in_utc(app):
 
 def test_naive_datetime_is_refused(app):
     with app.app_context():
-        tour, territory = _tour_and_territory()
         naive = datetime(2019, 3, 4, 14, 0)  # noqa: DTZ001 — the point of the test
-        db.session.add(TourStop(tour=tour, territory=territory, starts_at=naive, ends_at=naive))
+        _stop(naive, naive)
         with pytest.raises(StatementError, match="naive datetime refused"):
             db.session.flush()
         db.session.rollback()
@@ -92,15 +85,7 @@ def test_naive_datetime_is_refused(app):
 
 def test_database_refuses_a_stop_ending_before_it_starts(app):
     with app.app_context():
-        tour, territory = _tour_and_territory()
-        db.session.add(
-            TourStop(
-                tour=tour,
-                territory=territory,
-                starts_at=utc(2019, 3, 4, 14),
-                ends_at=utc(2019, 3, 4, 13),
-            )
-        )
+        _stop(utc(2019, 3, 4, 14), utc(2019, 3, 4, 13))
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
@@ -122,14 +107,7 @@ def test_email_is_unique_whatever_its_case(app):
 
 def test_version_grows_with_each_change(app):
     with app.app_context():
-        tour, territory = _tour_and_territory()
-        stop = TourStop(
-            tour=tour,
-            territory=territory,
-            starts_at=utc(2019, 3, 4, 13),
-            ends_at=utc(2019, 3, 4, 15),
-        )
-        db.session.add(stop)
+        stop = _stop(utc(2019, 3, 4, 13), utc(2019, 3, 4, 15))
         db.session.commit()
         assert stop.version == 1
         stop.venue_name = "ESAT du Bois Joli"
