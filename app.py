@@ -86,11 +86,15 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.board import bp as board_bp
     from blueprints.public import bp as public_bp
+    from blueprints.round_tables import bp as round_tables_bp
+    from blueprints.speakers import bp as speakers_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(board_bp, url_prefix="/board")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(speakers_bp)
+    app.register_blueprint(round_tables_bp, url_prefix="/board")
 
 
 ERROR_MESSAGES = {

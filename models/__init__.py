@@ -1,5 +1,13 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
+from models.round_table import (
+    PARTICIPANT_ROLE_LABELS,
+    ParticipantRole,
+    RoundTable,
+    RoundTableParticipant,
+    StopSpeaker,
+)
+from models.speaker import AVAILABILITY_LABELS, Availability, AvailabilityKind, Speaker
 from models.territory import (
     TERRITORY_KIND_LABELS,
     Challenge,
@@ -13,12 +21,21 @@ from models.types import UTCDateTime, utc_now
 from models.user import ROLE_LABELS, Role, User, normalise_email, user_territories
 
 __all__ = [
+    "AVAILABILITY_LABELS",
+    "PARTICIPANT_ROLE_LABELS",
     "ROLE_LABELS",
     "STOP_STATUS_LABELS",
     "TERRITORY_KIND_LABELS",
+    "Availability",
+    "AvailabilityKind",
     "Challenge",
     "Organisation",
+    "ParticipantRole",
     "Role",
+    "RoundTable",
+    "RoundTableParticipant",
+    "Speaker",
+    "StopSpeaker",
     "StopStatus",
     "Territory",
     "TerritoryChallenge",

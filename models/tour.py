@@ -82,6 +82,12 @@ class TourStop(db.Model):
     territory: Mapped[Territory] = relationship()
     host_organisation: Mapped[Organisation | None] = relationship()
     updated_by: Mapped["User | None"] = relationship()  # noqa: F821
+    round_tables: Mapped[list["RoundTable"]] = relationship(  # noqa: F821
+        back_populates="stop", cascade="all, delete-orphan", order_by="RoundTable.starts_at"
+    )
+    speakers: Mapped[list["StopSpeaker"]] = relationship(  # noqa: F821
+        back_populates="stop", cascade="all, delete-orphan", order_by="StopSpeaker.position"
+    )
 
     @property
     def zone(self) -> ZoneInfo:

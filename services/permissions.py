@@ -1,6 +1,6 @@
 """Who may do what. Views call these before calling a service."""
 
-from models import Territory, User
+from models import Speaker, Territory, User
 
 
 def can_edit_territory(user: User | None, territory: Territory) -> bool:
@@ -18,3 +18,18 @@ def editable_territory_ids(user: User, territories: list[Territory]) -> set[int]
 def can_see_drafts(user: User | None) -> bool:
     """Organisers and admins see the whole plan; visitors only what is published."""
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_edit_speakers(user: User | None) -> bool:
+    """Speakers are shared by every territory: any organiser may add or correct one."""
+    return can_see_drafts(user)
+
+
+def can_remove_speaker(user: User | None, speaker: Speaker) -> bool:
+    """Merging or deleting a record touches every territory's programme: admins, or the
+    organisers of the speaker's own territory."""
+    if not can_see_drafts(user):
+        return False
+    if user.is_admin:
+        return True
+    return speaker.territory is not None and can_edit_territory(user, speaker.territory)

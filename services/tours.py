@@ -6,7 +6,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
-from models import Organisation, StopStatus, Territory, TerritoryChallenge, Tour, TourStop
+from models import (
+    Organisation,
+    RoundTable,
+    RoundTableParticipant,
+    Speaker,
+    StopSpeaker,
+    StopStatus,
+    Territory,
+    TerritoryChallenge,
+    Tour,
+    TourStop,
+)
 
 
 def current_tour(today: date) -> Tour | None:
@@ -33,10 +44,20 @@ def tour_by_slug(slug: str) -> Tour | None:
 
 
 def _stops_query():
+    """Stops with what their pages and the planning warnings read, in a fixed number of
+    queries whatever the number of stops."""
     return select(TourStop).options(
         joinedload(TourStop.territory),
         joinedload(TourStop.host_organisation),
         joinedload(TourStop.updated_by),
+        selectinload(TourStop.round_tables)
+        .selectinload(RoundTable.participants)
+        .joinedload(RoundTableParticipant.speaker)
+        .selectinload(Speaker.availabilities),
+        selectinload(TourStop.round_tables).joinedload(RoundTable.challenge),
+        selectinload(TourStop.speakers)
+        .joinedload(StopSpeaker.speaker)
+        .selectinload(Speaker.availabilities),
     )
 
 

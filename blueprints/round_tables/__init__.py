@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("round_tables", __name__)

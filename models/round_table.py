@@ -1,0 +1,119 @@
+"""Round tables at a stop, their speakers, and the speakers of a stop itself."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+from models.speaker import Speaker
+from models.territory import Challenge
+from models.tour import TourStop
+from models.types import UTCDateTime, text_enum, utc_now
+
+
+class ParticipantRole(StrEnum):
+    MODERATOR = "moderator"
+    PANELIST = "panelist"
+    KEYNOTE = "keynote"
+    HOST = "host"
+
+
+PARTICIPANT_ROLE_LABELS = {
+    ParticipantRole.MODERATOR: _l("Modération"),
+    ParticipantRole.PANELIST: _l("Intervention"),
+    ParticipantRole.KEYNOTE: _l("Discours"),
+    ParticipantRole.HOST: _l("Accueil"),
+}
+
+
+class RoundTable(db.Model):
+    __tablename__ = "round_tables"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(
+        ForeignKey("tour_stops.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(300))
+    challenge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenges.id", ondelete="SET NULL")
+    )
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    room: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    stop: Mapped[TourStop] = relationship(back_populates="round_tables")
+    challenge: Mapped[Challenge | None] = relationship()
+    participants: Mapped[list["RoundTableParticipant"]] = relationship(
+        back_populates="round_table",
+        cascade="all, delete-orphan",
+        order_by="RoundTableParticipant.position",
+    )
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.stop.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.stop.zone)
+
+    def __repr__(self) -> str:
+        return f"<RoundTable {self.id} {self.title!r}>"
+
+
+class RoundTableParticipant(db.Model):
+    """A speaker at a round table, with a role and a place in the order. The same speaker
+    listed twice is allowed in the data, and reported as a planning warning."""
+
+    __tablename__ = "round_table_participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_table_id: Mapped[int] = mapped_column(
+        ForeignKey("round_tables.id", ondelete="CASCADE"), index=True
+    )
+    # RESTRICT: a booked speaker is removed through the service, which asks first.
+    speaker_id: Mapped[int] = mapped_column(
+        ForeignKey("speakers.id", ondelete="RESTRICT"), index=True
+    )
+    role: Mapped[ParticipantRole] = mapped_column(text_enum(ParticipantRole, 20))
+    position: Mapped[int] = mapped_column(default=0)
+
+    round_table: Mapped[RoundTable] = relationship(back_populates="participants")
+    speaker: Mapped[Speaker] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return str(PARTICIPANT_ROLE_LABELS[self.role])
+
+
+class StopSpeaker(db.Model):
+    """A speaker at the stop as a whole (e.g. the tour's speaker at every stop)."""
+
+    __tablename__ = "stop_speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stop_id: Mapped[int] = mapped_column(
+        ForeignKey("tour_stops.id", ondelete="CASCADE"), index=True
+    )
+    speaker_id: Mapped[int] = mapped_column(
+        ForeignKey("speakers.id", ondelete="RESTRICT"), index=True
+    )
+    role: Mapped[ParticipantRole] = mapped_column(text_enum(ParticipantRole, 20))
+    position: Mapped[int] = mapped_column(default=0)
+
+    stop: Mapped[TourStop] = relationship(back_populates="speakers")
+    speaker: Mapped[Speaker] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return str(PARTICIPANT_ROLE_LABELS[self.role])

@@ -1,0 +1,184 @@
+"""Round tables of a stop, their ordered participants, and the speakers of a stop."""
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from extensions import db
+from models import (
+    Challenge,
+    ParticipantRole,
+    RoundTable,
+    RoundTableParticipant,
+    Speaker,
+    StopSpeaker,
+    TourStop,
+)
+from services.errors import EditConflict, InvalidInput
+from services.local_time import NonexistentLocalTime, local_to_utc
+
+
+@dataclass
+class RoundTableFields:
+    """Times are wall-clock times of the stop's territory; the day defaults to the stop's."""
+
+    title: str
+    start_time: time | None
+    end_time: time | None
+    day: date | None = None
+    room: str = ""
+    description: str = ""
+    challenge_id: int | None = None
+
+
+def _apply(table: RoundTable, stop: TourStop, fields: RoundTableFields) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    if not fields.title.strip():
+        refuse("title", _("Indiquez le titre de la table ronde."))
+    challenge = None
+    if fields.challenge_id is not None:
+        challenge = db.session.get(Challenge, fields.challenge_id)
+        if challenge is None:
+            refuse("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+    day = fields.day or stop.local_start.date()
+    starts_at = ends_at = None
+    for name, clock in (("start_time", fields.start_time), ("end_time", fields.end_time)):
+        if clock is None:
+            refuse(name, _("Ce champ est obligatoire."))
+            continue
+        try:
+            instant = local_to_utc(day, clock, stop.territory.timezone)
+        except NonexistentLocalTime as exc:
+            refuse(name, str(exc))
+            continue
+        if name == "start_time":
+            starts_at = instant
+        else:
+            ends_at = instant
+    if starts_at and ends_at and ends_at <= starts_at:
+        refuse("end_time", _("La fin doit être postérieure au début."))
+    if errors:
+        raise InvalidInput(errors)
+    table.title = fields.title.strip()
+    table.challenge = challenge
+    table.starts_at, table.ends_at = starts_at, ends_at
+    table.room = fields.room.strip()
+    table.description = fields.description.strip()
+
+
+def create_round_table(stop: TourStop, fields: RoundTableFields) -> RoundTable:
+    table = RoundTable(stop=stop)
+    _apply(table, stop, fields)
+    db.session.add(table)
+    db.session.flush()
+    return table
+
+
+def update_round_table(
+    table: RoundTable, fields: RoundTableFields, expected_version: int | None
+) -> RoundTable:
+    if expected_version != table.version:
+        raise EditConflict(
+            _(
+                "Cette table ronde a été modifiée par quelqu’un d’autre depuis que vous l’avez "
+                "ouverte. Vos changements n’ont pas été enregistrés : relisez la version "
+                "actuelle, puis enregistrez de nouveau si besoin."
+            )
+        )
+    _apply(table, table.stop, fields)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise EditConflict(
+            _("Cette table ronde vient d’être modifiée par quelqu’un d’autre.")
+        ) from exc
+    return table
+
+
+def delete_round_table(table: RoundTable) -> None:
+    db.session.delete(table)
+    db.session.flush()
+
+
+def _speaker(speaker_id: int | None) -> Speaker:
+    speaker = db.session.get(Speaker, speaker_id) if speaker_id else None
+    if speaker is None:
+        raise InvalidInput(
+            {"speaker_id": [_("Intervenant·e inconnu·e : choisissez dans la liste.")]}
+        )
+    return speaker
+
+
+def _role(value: str) -> ParticipantRole:
+    try:
+        return ParticipantRole(value)
+    except ValueError as exc:
+        raise InvalidInput({"role": [_("Rôle inconnu : choisissez un rôle de la liste.")]}) from exc
+
+
+def add_participant(table: RoundTable, speaker_id: int | None, role: str) -> RoundTableParticipant:
+    """Add a speaker at the end of the order. Listing someone twice is let through and shown
+    as a planning warning, like every other planning problem."""
+    participant = RoundTableParticipant(
+        speaker=_speaker(speaker_id),
+        role=_role(role),
+        position=max((p.position for p in table.participants), default=-1) + 1,
+    )
+    table.participants.append(participant)
+    db.session.flush()
+    return participant
+
+
+def _participant(table: RoundTable, participant_id: int) -> RoundTableParticipant:
+    for participant in table.participants:
+        if participant.id == participant_id:
+            return participant
+    raise InvalidInput({"": [_("Cette personne ne fait plus partie de la table ronde.")]})
+
+
+def remove_participant(table: RoundTable, participant_id: int) -> None:
+    table.participants.remove(_participant(table, participant_id))
+    _renumber(sorted(table.participants, key=lambda p: p.position))
+    db.session.flush()
+
+
+def move_participant(table: RoundTable, participant_id: int, offset: int) -> None:
+    """Move a participant up (-1) or down (+1) in the order."""
+    ordered = sorted(table.participants, key=lambda p: p.position)
+    participant = _participant(table, participant_id)
+    index = ordered.index(participant)
+    target = min(max(index + offset, 0), len(ordered) - 1)
+    ordered.insert(target, ordered.pop(index))
+    _renumber(ordered)
+    db.session.flush()
+
+
+def _renumber(ordered: list[RoundTableParticipant]) -> None:
+    for position, participant in enumerate(ordered):
+        participant.position = position
+
+
+def add_stop_speaker(stop: TourStop, speaker_id: int | None, role: str) -> StopSpeaker:
+    link = StopSpeaker(
+        speaker=_speaker(speaker_id),
+        role=_role(role),
+        position=max((s.position for s in stop.speakers), default=-1) + 1,
+    )
+    stop.speakers.append(link)
+    db.session.flush()
+    return link
+
+
+def remove_stop_speaker(stop: TourStop, link_id: int) -> None:
+    for link in stop.speakers:
+        if link.id == link_id:
+            stop.speakers.remove(link)
+            db.session.flush()
+            return
+    raise InvalidInput({"": [_("Cette personne n’intervient plus à cette étape.")]})

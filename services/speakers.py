@@ -1,0 +1,191 @@
+"""Speakers: creating, editing, availability, merging duplicates, deleting."""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from extensions import db
+from models import (
+    Availability,
+    AvailabilityKind,
+    RoundTableParticipant,
+    Speaker,
+    StopSpeaker,
+    Territory,
+)
+from services.errors import EditConflict, InvalidInput
+from services.local_time import NonexistentLocalTime, local_to_utc
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class SpeakerFields:
+    name: str
+    title: str = ""
+    organisation: str = ""
+    biography: str = ""
+    email: str = ""
+    territory_id: int | None = None
+
+
+def _apply(speaker: Speaker, fields: SpeakerFields) -> None:
+    errors: dict[str, list[str]] = {}
+    if not fields.name.strip():
+        errors["name"] = [_("Indiquez le nom de l’intervenant·e.")]
+    territory = None
+    if fields.territory_id is not None:
+        territory = db.session.get(Territory, fields.territory_id)
+        if territory is None:
+            errors["territory_id"] = [
+                _("Territoire inconnu : choisissez un territoire de la liste.")
+            ]
+    if errors:
+        raise InvalidInput(errors)
+    speaker.name = fields.name.strip()
+    speaker.title = fields.title.strip()
+    speaker.organisation = fields.organisation.strip()
+    speaker.biography = fields.biography.strip()
+    speaker.email = fields.email.strip().lower()
+    speaker.territory = territory
+
+
+def create_speaker(fields: SpeakerFields) -> Speaker:
+    speaker = Speaker()
+    _apply(speaker, fields)
+    db.session.add(speaker)
+    db.session.flush()
+    return speaker
+
+
+def update_speaker(
+    speaker: Speaker, fields: SpeakerFields, expected_version: int | None
+) -> Speaker:
+    if expected_version != speaker.version:
+        raise EditConflict(
+            _(
+                "Cette fiche a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte. "
+                "Vos changements n’ont pas été enregistrés : relisez la version actuelle, puis "
+                "enregistrez de nouveau si besoin."
+            )
+        )
+    _apply(speaker, fields)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise EditConflict(_("Cette fiche vient d’être modifiée par quelqu’un d’autre.")) from exc
+    return speaker
+
+
+def search_speakers(query: str, page: int):
+    """Speakers whose name, title or organisation contains the query, by name, paginated."""
+    statement = select(Speaker).order_by(func.lower(Speaker.name), Speaker.id)
+    words = query.strip()
+    if words:
+        pattern = f"%{words.lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(Speaker.name).like(pattern),
+                func.lower(Speaker.title).like(pattern),
+                func.lower(Speaker.organisation).like(pattern),
+            )
+        )
+    return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def all_speakers() -> list[Speaker]:
+    return list(db.session.scalars(select(Speaker).order_by(func.lower(Speaker.name))))
+
+
+def add_availability(
+    speaker: Speaker,
+    kind: AvailabilityKind,
+    first_day: date,
+    last_day: date,
+    start: time | None,
+    end: time | None,
+    note: str = "",
+) -> Availability:
+    """A window in the speaker's zone: whole days when no time is given."""
+    zone = speaker.zone_name
+    errors: dict[str, list[str]] = {}
+    try:
+        starts_at = local_to_utc(first_day, start or time(0), zone)
+        ends_at = (
+            local_to_utc(last_day, end, zone)
+            if end
+            else local_to_utc(last_day + timedelta(days=1), time(0), zone)
+        )
+    except NonexistentLocalTime as exc:
+        raise InvalidInput({"start_time": [str(exc)]}) from exc
+    if ends_at <= starts_at:
+        errors["end_day"] = [_("La fin doit être postérieure au début.")]
+    if errors:
+        raise InvalidInput(errors)
+    window = Availability(kind=kind, starts_at=starts_at, ends_at=ends_at, note=note.strip())
+    speaker.availabilities.append(window)
+    db.session.flush()
+    return window
+
+
+def remove_availability(speaker: Speaker, availability_id: int) -> None:
+    window = db.session.get(Availability, availability_id)
+    if window is None or window.speaker_id != speaker.id:
+        raise InvalidInput({"": [_("Cette disponibilité n’existe pas ou plus.")]})
+    speaker.availabilities.remove(window)
+    db.session.flush()
+
+
+def booking_count(speaker: Speaker) -> int:
+    tables = db.session.scalar(
+        select(func.count(RoundTableParticipant.id)).where(
+            RoundTableParticipant.speaker_id == speaker.id
+        )
+    )
+    stops = db.session.scalar(
+        select(func.count(StopSpeaker.id)).where(StopSpeaker.speaker_id == speaker.id)
+    )
+    return tables + stops
+
+
+def merge_speakers(kept: Speaker, duplicate: Speaker) -> Speaker:
+    """The same person entered twice: every engagement and availability of the duplicate
+    moves to the kept record, empty fields are filled from it, and it is deleted. Where both
+    were listed at the same round table or stop, one listing remains."""
+    if kept.id == duplicate.id:
+        raise InvalidInput({"duplicate_id": [_("Choisissez une autre fiche que celle-ci.")]})
+    for model, owner in ((RoundTableParticipant, "round_table_id"), (StopSpeaker, "stop_id")):
+        owner_column = getattr(model, owner)
+        already = select(owner_column).where(model.speaker_id == kept.id)
+        db.session.execute(
+            delete(model).where(model.speaker_id == duplicate.id, owner_column.in_(already))
+        )
+        db.session.execute(
+            update(model).where(model.speaker_id == duplicate.id).values(speaker_id=kept.id)
+        )
+    for window in list(duplicate.availabilities):
+        duplicate.availabilities.remove(window)
+        kept.availabilities.append(window)
+    for field in ("title", "organisation", "biography", "email"):
+        if not getattr(kept, field) and getattr(duplicate, field):
+            setattr(kept, field, getattr(duplicate, field))
+    if kept.territory_id is None:
+        kept.territory_id = duplicate.territory_id
+    db.session.flush()
+    db.session.delete(duplicate)
+    db.session.flush()
+    db.session.expire_all()
+    return kept
+
+
+def delete_speaker(speaker: Speaker) -> None:
+    """Remove the speaker and their listings; the view asks for confirmation first."""
+    db.session.execute(
+        delete(RoundTableParticipant).where(RoundTableParticipant.speaker_id == speaker.id)
+    )
+    db.session.execute(delete(StopSpeaker).where(StopSpeaker.speaker_id == speaker.id))
+    db.session.delete(speaker)
+    db.session.flush()
