@@ -434,3 +434,82 @@ DEMO_ORGANISERS = [
         "territories": ["clermont-ferrand"],
     },
 ]
+
+# Speakers as the articles name them; no e-mail (none is published), no invented biography.
+SPEAKERS = [
+    {
+        "name": "Christophe Itier",
+        "title": "Haut-Commissaire à l’économie sociale et solidaire et à l’innovation sociale",
+        "organisation": "Haut-Commissariat à l’ESS et à l’innovation sociale",
+        "territory": None,
+        "biography": (
+            "A lancé en juillet 2018 l’appel à manifestation d’intérêt (AMI) « Territoire "
+            "French Impact » et dévoilé le 25 février 2019, au Solilab à Nantes, les 20 "
+            "premiers territoires labellisés."
+        ),
+    },
+    {
+        "name": "Mathias Bernard",
+        "title": "Président de l’Université Clermont-Auvergne, co-président du CISCA",
+        "organisation": "Université Clermont-Auvergne",
+        "territory": "clermont-ferrand",
+    },
+    {
+        "name": "Emmanuelle Perrone",
+        "title": "Directrice de la SCIC Epicentre, co-présidente du CISCA",
+        "organisation": "SCIC Epicentre",
+        "territory": "clermont-ferrand",
+    },
+    {
+        "name": "Marion Canales",
+        "title": (
+            "Conseillère métropolitaine, adjointe au maire de Clermont-Ferrand en charge de "
+            "l’économie sociale et solidaire, co-présidente du CISCA"
+        ),
+        "organisation": "Clermont Auvergne Métropole",
+        "territory": "clermont-ferrand",
+    },
+    {
+        "name": "Olivier Bianchi",
+        "title": "Président de Clermont Auvergne Métropole",
+        "organisation": "Clermont Auvergne Métropole",
+        "territory": "clermont-ferrand",
+    },
+    {
+        "name": "Nicolas Duracka",
+        "title": "Coordinateur du CISCA",
+        "organisation": "CISCA",
+        "territory": "clermont-ferrand",
+        "biography": (
+            "A travaillé à l’Institut Godin sur l’élaboration du label French Impact et des "
+            "pionniers."
+        ),
+    },
+]
+
+# The High Commissioner speaks at every documented stop.
+TOUR_SPEAKER = "Christophe Itier"
+
+ROUND_TABLES = [
+    {
+        "territory": "clermont-ferrand",
+        "title": "Table ronde autour de la remise officielle du label French Impact",
+        "start": "14:30",
+        "end": "16:00",
+        "description": (
+            "Table ronde organisée par l’association CISCA et ses partenaires autour de la "
+            "remise officielle du label French Impact à Clermont Auvergne Métropole.\n\n"
+            "Les horaires, la modération par Nicolas Duracka et l’ordre de parole sont des "
+            "valeurs de démonstration : les articles citent les intervenant·es sans préciser "
+            "leur rôle."
+        ),
+        # (speaker, role): roles are demo values, as the description says.
+        "participants": [
+            ("Nicolas Duracka", "moderator"),
+            ("Mathias Bernard", "panelist"),
+            ("Emmanuelle Perrone", "panelist"),
+            ("Marion Canales", "panelist"),
+            ("Olivier Bianchi", "panelist"),
+        ],
+    }
+]

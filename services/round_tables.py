@@ -73,8 +73,9 @@ def _apply(table: RoundTable, stop: TourStop, fields: RoundTableFields) -> None:
 
 
 def create_round_table(stop: TourStop, fields: RoundTableFields) -> RoundTable:
-    table = RoundTable(stop=stop)
-    _apply(table, stop, fields)
+    table = RoundTable()
+    _apply(table, stop, fields)  # validates before the table joins the stop's collection
+    table.stop = stop
     db.session.add(table)
     db.session.flush()
     return table

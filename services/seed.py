@@ -11,7 +11,12 @@ from extensions import db
 from models import (
     Challenge,
     Organisation,
+    ParticipantRole,
     Role,
+    RoundTable,
+    RoundTableParticipant,
+    Speaker,
+    StopSpeaker,
     StopStatus,
     Territory,
     TerritoryChallenge,
@@ -135,6 +140,61 @@ def _seed_stop(tour: Tour, entry: dict, territories: dict[str, Territory], repor
     report.count(TourStop.__tablename__)
 
 
+def _seed_speakers(territories: dict[str, Territory], report: SeedReport) -> dict[str, Speaker]:
+    speakers = {}
+    for entry in demo_data.SPEAKERS:
+        territory = territories[entry["territory"]] if entry["territory"] else None
+        speakers[entry["name"]] = _get_or_create(
+            Speaker,
+            report,
+            {
+                "title": entry["title"],
+                "organisation": entry["organisation"],
+                "biography": entry.get("biography", ""),
+                "territory_id": territory.id if territory else None,
+            },
+            name=entry["name"],
+        )
+    db.session.flush()
+    return speakers
+
+
+def _seed_programme(tour: Tour, speakers: dict[str, Speaker], report: SeedReport) -> None:
+    stops = {stop.territory.slug: stop for stop in tour.stops}
+    tour_speaker = speakers[demo_data.TOUR_SPEAKER]
+    for stop in stops.values():
+        _get_or_create(
+            StopSpeaker,
+            report,
+            {"role": ParticipantRole.KEYNOTE, "position": 0},
+            stop_id=stop.id,
+            speaker_id=tour_speaker.id,
+        )
+    for entry in demo_data.ROUND_TABLES:
+        stop = stops[entry["territory"]]
+        exists = db.session.scalar(
+            select(RoundTable.id).where(
+                RoundTable.stop_id == stop.id, RoundTable.title == entry["title"]
+            )
+        )
+        if exists:
+            continue
+        day, zone = stop.local_start.date(), stop.territory.timezone
+        table = RoundTable(
+            stop=stop,
+            title=entry["title"],
+            starts_at=local_to_utc(day, time.fromisoformat(entry["start"]), zone),
+            ends_at=local_to_utc(day, time.fromisoformat(entry["end"]), zone),
+            description=entry["description"],
+        )
+        table.participants = [
+            RoundTableParticipant(speaker=speakers[name], role=ParticipantRole(role), position=i)
+            for i, (name, role) in enumerate(entry["participants"])
+        ]
+        db.session.add(table)
+        report.count(RoundTable.__tablename__)
+
+
 def _seed_account(
     email: str, name: str, role: Role, password: str, territories: list[Territory], report
 ) -> None:
@@ -160,6 +220,9 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
     db.session.flush()
     for entry in demo_data.STOPS:
         _seed_stop(tour, entry, territories, report)
+    db.session.flush()
+    db.session.expire(tour, ["stops"])
+    _seed_programme(tour, _seed_speakers(territories, report), report)
     _seed_account(
         admin_email, "Administration de la tournée", Role.ADMIN, admin_password, [], report
     )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from extensions import db
 from models import (
+    Challenge,
     Organisation,
     RoundTable,
     RoundTableParticipant,
@@ -132,3 +133,7 @@ def organisations_by_territory() -> dict[int, list[Organisation]]:
     ):
         grouped.setdefault(organisation.territory_id, []).append(organisation)
     return grouped
+
+
+def all_challenges() -> list[Challenge]:
+    return list(db.session.scalars(select(Challenge).order_by(Challenge.name)))

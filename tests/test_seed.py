@@ -8,6 +8,10 @@ from extensions import db
 from models import (
     Challenge,
     Organisation,
+    RoundTable,
+    RoundTableParticipant,
+    Speaker,
+    StopSpeaker,
     StopStatus,
     Territory,
     TerritoryChallenge,
@@ -38,6 +42,10 @@ def _dump(app) -> dict:
                 Tour,
                 TourStop,
                 User,
+                Speaker,
+                RoundTable,
+                RoundTableParticipant,
+                StopSpeaker,
             )
         }
 
@@ -128,3 +136,35 @@ def test_demo_home_page_shows_the_tour(app, client):
     page = client.get("/").get_data(as_text=True)
     assert "Tour des labellisations Territoires French Impact 2019" in page
     assert "Solilab" in page
+
+
+def test_seed_builds_the_clermont_round_table_and_the_tour_speaker(app):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    with app.test_request_context():
+        tour = db.session.scalar(select(Tour))
+        stops = tours.tour_stops(tour, include_drafts=False)
+        assert [[link.speaker.name for link in s.speakers] for s in stops] == [
+            ["Christophe Itier"]
+        ] * 3
+        clermont = stops[2]
+        (table,) = clermont.round_tables
+        assert [(p.speaker.name, p.role.value) for p in table.participants] == [
+            ("Nicolas Duracka", "moderator"),
+            ("Mathias Bernard", "panelist"),
+            ("Emmanuelle Perrone", "panelist"),
+            ("Marion Canales", "panelist"),
+            ("Olivier Bianchi", "panelist"),
+        ]
+        assert "valeurs de démonstration" in table.description
+        assert clermont.starts_at <= table.starts_at < table.ends_at <= clermont.ends_at
+        # Nobody's e-mail is invented.
+        assert all(s.email == "" for s in db.session.scalars(select(Speaker)))
+
+
+def test_demo_plan_has_no_planning_warning(app):
+    from services.planning_warnings import tour_warnings
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    with app.test_request_context():
+        tour = db.session.scalar(select(Tour))
+        assert tour_warnings(tours.tour_stops(tour, include_drafts=True), tour.principal) == []

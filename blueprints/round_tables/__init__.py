@@ -1,3 +1,266 @@
-from flask import Blueprint
+"""A stop's programme: its round tables with their ordered speakers, and its own speakers.
+Organisers of the stop's territory (and admins) manage it; other organisers may look."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from blueprints.board.forms import int_or_none
+from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
+from extensions import db
+from models import RoundTable, TourStop
+from services import round_tables as service
+from services import tours
+from services.errors import EditConflict, InvalidInput
+from services.permissions import can_edit_territory
+from services.planning_warnings import tour_warnings
+from services.speakers import all_speakers
 
 bp = Blueprint("round_tables", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """The programme editor is for signed-in organisers."""
+
+
+def _stop(stop_id: int) -> TourStop:
+    return tours.visible_stop(stop_id, include_drafts=True) or abort(404)
+
+
+def _require_editor(stop: TourStop) -> None:
+    if not can_edit_territory(current_user, stop.territory):
+        abort(
+            403,
+            description=_(
+                "Seuls les organisateurs de %(name)s gèrent le programme de cette étape.",
+                name=stop.territory.name,
+            ),
+        )
+
+
+def _speaker_form(prefix: str) -> SpeakerRoleForm:
+    form = SpeakerRoleForm(prefix=prefix)
+    form.speaker_id.choices = [SelectChoice("", _("— Choisir —"))] + [
+        SelectChoice(s.id, f"{s.name} — {s.title}" if s.title else s.name) for s in all_speakers()
+    ]
+    return form
+
+
+def _table_form(table: RoundTable | None = None) -> RoundTableForm:
+    form = RoundTableForm(obj=_TableFormData(table) if table and request.method == "GET" else None)
+    form.challenge_id.choices = [SelectChoice("", _("— Aucun —"))] + [
+        SelectChoice(c.id, c.name) for c in tours.all_challenges()
+    ]
+    return form
+
+
+class _TableFormData:
+    def __init__(self, table: RoundTable):
+        self.title = table.title
+        self.challenge_id = table.challenge_id
+        self.day = table.local_start.date()
+        self.start_time = table.local_start.time().replace(tzinfo=None)
+        self.end_time = table.local_end.time().replace(tzinfo=None)
+        self.room = table.room
+        self.description = table.description
+        self.version = table.version
+
+
+def _warnings_about(stop: TourStop, round_table_id: int | None = None):
+    stops = tours.tour_stops(stop.tour, include_drafts=True)
+    warnings = tour_warnings(stops, stop.tour.principal)
+    if round_table_id is None:
+        return [w for w in warnings if stop.id in w.stop_ids]
+    return [w for w in warnings if round_table_id in w.round_table_ids]
+
+
+def _show_errors(form, errors: dict[str, list[str]]) -> None:
+    for name, messages in errors.items():
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = list(field.errors) + messages
+
+
+@bp.get("/stops/<int:stop_id>/programme")
+def stop_programme(stop_id: int, speaker_form: SpeakerRoleForm | None = None, status: int = 200):
+    stop = _stop(stop_id)
+    return (
+        render_template(
+            "round_tables/stop_programme.html",
+            stop=stop,
+            editable=can_edit_territory(current_user, stop.territory),
+            speaker_form=speaker_form or _speaker_form("stop"),
+            warnings=_warnings_about(stop),
+        ),
+        status,
+    )
+
+
+@bp.post("/stops/<int:stop_id>/speakers")
+def add_stop_speaker(stop_id: int):
+    stop = _stop(stop_id)
+    _require_editor(stop)
+    form = _speaker_form("stop")
+    if form.validate():
+        try:
+            link = service.add_stop_speaker(stop, form.speaker_id.data, form.role.data)
+        except InvalidInput as exc:
+            db.session.rollback()
+            _show_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(_("%(name)s intervient à l’étape.", name=link.speaker.name), "success")
+            return redirect(url_for("round_tables.stop_programme", stop_id=stop_id))
+    return stop_programme(stop_id, speaker_form=form, status=400)
+
+
+@bp.post("/stops/<int:stop_id>/speakers/<int:link_id>/delete")
+def remove_stop_speaker(stop_id: int, link_id: int):
+    stop = _stop(stop_id)
+    _require_editor(stop)
+    try:
+        service.remove_stop_speaker(stop, link_id)
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort(400, description=next(iter(exc.errors.values()))[0])
+    db.session.commit()
+    flash(_("Intervention retirée du programme de l’étape."), "success")
+    return redirect(url_for("round_tables.stop_programme", stop_id=stop_id))
+
+
+def _render_table(stop, table, form, status=200, conflict=None, participant_form=None):
+    return (
+        render_template(
+            "round_tables/round_table_form.html",
+            stop=stop,
+            table=table,
+            form=form,
+            conflict=conflict,
+            participant_form=participant_form or _speaker_form("participant"),
+            editable=can_edit_territory(current_user, stop.territory),
+            move_form=MoveForm(),
+            warnings=_warnings_about(stop, table.id) if table else [],
+        ),
+        status,
+    )
+
+
+@bp.route("/stops/<int:stop_id>/round-tables/new", methods=["GET", "POST"])
+def new(stop_id: int):
+    stop = _stop(stop_id)
+    _require_editor(stop)
+    form = _table_form()
+    if request.method == "GET":
+        form.day.data = stop.local_start.date()
+        return _render_table(stop, None, form)
+    if not form.validate():
+        return _render_table(stop, None, form, 400)
+    try:
+        table = service.create_round_table(stop, form.to_fields())
+    except InvalidInput as exc:
+        db.session.rollback()
+        _show_errors(form, exc.errors)
+        return _render_table(stop, None, form, 400)
+    db.session.commit()
+    flash(
+        _("Table ronde « %(title)s » créée. Ajoutez-y ses intervenant·es.", title=table.title),
+        "success",
+    )
+    return redirect(url_for("round_tables.edit", table_id=table.id))
+
+
+def _table(table_id: int) -> tuple[RoundTable, TourStop]:
+    table = db.get_or_404(RoundTable, table_id)
+    return table, _stop(table.stop_id)
+
+
+@bp.route("/round-tables/<int:table_id>/edit", methods=["GET", "POST"])
+def edit(table_id: int):
+    table, stop = _table(table_id)
+    form = _table_form(table)
+    if request.method == "GET":
+        return _render_table(stop, table, form)
+    _require_editor(stop)
+    if not form.validate():
+        return _render_table(stop, table, form, 400)
+    try:
+        service.update_round_table(table, form.to_fields(), int_or_none(form.version.data))
+    except InvalidInput as exc:
+        db.session.rollback()
+        _show_errors(form, exc.errors)
+        return _render_table(stop, db.session.get(RoundTable, table_id), form, 400)
+    except EditConflict as exc:
+        db.session.rollback()
+        current = db.session.get(RoundTable, table_id)
+        form.version.data = str(current.version)
+        return _render_table(stop, current, form, 409, conflict=exc.message)
+    db.session.commit()
+    flash(_("Table ronde « %(title)s » enregistrée.", title=table.title), "success")
+    return redirect(url_for("round_tables.edit", table_id=table.id))
+
+
+@bp.post("/round-tables/<int:table_id>/delete")
+def delete(table_id: int):
+    table, stop = _table(table_id)
+    _require_editor(stop)
+    title = table.title
+    service.delete_round_table(table)
+    db.session.commit()
+    flash(_("Table ronde « %(title)s » supprimée.", title=title), "success")
+    return redirect(url_for("round_tables.stop_programme", stop_id=stop.id))
+
+
+@bp.post("/round-tables/<int:table_id>/participants")
+def add_participant(table_id: int):
+    table, stop = _table(table_id)
+    _require_editor(stop)
+    form = _speaker_form("participant")
+    if form.validate():
+        try:
+            participant = service.add_participant(table, form.speaker_id.data, form.role.data)
+        except InvalidInput as exc:
+            db.session.rollback()
+            _show_errors(form, exc.errors)
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s ajouté·e à la table ronde.", name=participant.speaker.name), "success"
+            )
+            return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))
+    table = db.session.get(RoundTable, table_id)
+    return _render_table(stop, table, _table_form(table), 400, participant_form=form)
+
+
+@bp.post("/round-tables/<int:table_id>/participants/<int:participant_id>/delete")
+def remove_participant(table_id: int, participant_id: int):
+    table, stop = _table(table_id)
+    _require_editor(stop)
+    try:
+        service.remove_participant(table, participant_id)
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort(400, description=next(iter(exc.errors.values()))[0])
+    db.session.commit()
+    flash(_("Intervenant·e retiré·e de la table ronde."), "success")
+    return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))
+
+
+@bp.post("/round-tables/<int:table_id>/participants/<int:participant_id>/move")
+def move_participant(table_id: int, participant_id: int):
+    table, stop = _table(table_id)
+    _require_editor(stop)
+    form = MoveForm()
+    if not form.validate():
+        abort(400, description=_("Sens inconnu : choisissez « monter » ou « descendre »."))
+    try:
+        service.move_participant(table, participant_id, -1 if form.direction.data == "up" else 1)
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort(400, description=next(iter(exc.errors.values()))[0])
+    db.session.commit()
+    return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))
