@@ -45,8 +45,8 @@ format: $(VENV)/.installed-dev
 extract-messages: $(VENV)/.installed
 	$(PYBABEL) extract --mapping babel.cfg --keywords _l --keywords lazy_gettext --no-location \
 		--sort-output --project "French Impact Tour" --output translations/messages.pot .
-	$(PYBABEL) update --input-file translations/messages.pot --directory translations \
-		--no-fuzzy-matching --omit-header
+	$(PYBABEL) update --input-file translations/messages.pot --output-dir translations \
+		--no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,15 +1,24 @@
 """People who speak at stops and round tables, and when they can or cannot be there."""
 
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.territory import Territory
 from models.types import UTCDateTime, text_enum, utc_now
+
+
+def search_key(text: str) -> str:
+    """Lower-case, without accents: "Élise" and "elise" search alike on every database
+    (SQLite's lower() only folds ASCII)."""
+    folded = text.casefold().replace("œ", "oe").replace("æ", "ae")  # ligatures NFKD keeps
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 class Speaker(db.Model):
@@ -27,6 +36,8 @@ class Speaker(db.Model):
     territory_id: Mapped[int | None] = mapped_column(
         ForeignKey("territories.id", ondelete="SET NULL")
     )
+    # Name, title and organisation, folded by search_key(): what the speaker search matches.
+    search_key: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
@@ -38,6 +49,9 @@ class Speaker(db.Model):
         back_populates="speaker", cascade="all, delete-orphan", order_by="Availability.starts_at"
     )
 
+    def refresh_search_key(self) -> None:
+        self.search_key = search_key(f"{self.name} {self.title} {self.organisation}")
+
     @property
     def zone_name(self) -> str:
         """The zone in which this person's availability is entered and shown."""
@@ -45,6 +59,12 @@ class Speaker(db.Model):
 
     def __repr__(self) -> str:
         return f"<Speaker {self.id} {self.name}>"
+
+
+@event.listens_for(Speaker, "before_insert")
+@event.listens_for(Speaker, "before_update")
+def _keep_search_key(_mapper, _connection, speaker: Speaker) -> None:
+    speaker.refresh_search_key()
 
 
 class AvailabilityKind(StrEnum):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
@@ -16,6 +16,7 @@ from models import (
     StopSpeaker,
     Territory,
 )
+from models.speaker import search_key
 from services.errors import EditConflict, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
@@ -82,22 +83,15 @@ def update_speaker(
 
 def search_speakers(query: str, page: int):
     """Speakers whose name, title or organisation contains the query, by name, paginated."""
-    statement = select(Speaker).order_by(func.lower(Speaker.name), Speaker.id)
-    words = query.strip()
-    if words:
-        pattern = f"%{words.lower()}%"
-        statement = statement.where(
-            or_(
-                func.lower(Speaker.name).like(pattern),
-                func.lower(Speaker.title).like(pattern),
-                func.lower(Speaker.organisation).like(pattern),
-            )
-        )
+    statement = select(Speaker).order_by(Speaker.search_key, Speaker.id)
+    for word in search_key(query).split():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(Speaker.search_key.like(f"%{escaped}%", escape="\\"))
     return db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def all_speakers() -> list[Speaker]:
-    return list(db.session.scalars(select(Speaker).order_by(func.lower(Speaker.name))))
+    return list(db.session.scalars(select(Speaker).order_by(Speaker.search_key, Speaker.id)))
 
 
 def add_availability(
@@ -166,9 +160,11 @@ def merge_speakers(kept: Speaker, duplicate: Speaker) -> Speaker:
         db.session.execute(
             update(model).where(model.speaker_id == duplicate.id).values(speaker_id=kept.id)
         )
-    for window in list(duplicate.availabilities):
-        duplicate.availabilities.remove(window)
-        kept.availabilities.append(window)
+    db.session.execute(
+        update(Availability)
+        .where(Availability.speaker_id == duplicate.id)
+        .values(speaker_id=kept.id)
+    )
     for field in ("title", "organisation", "biography", "email"):
         if not getattr(kept, field) and getattr(duplicate, field):
             setattr(kept, field, getattr(duplicate, field))

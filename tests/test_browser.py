@@ -253,3 +253,84 @@ def test_login_form_shows_french_error_on_wrong_password(new_page, world: World)
     expect(page.get_by_label("Mot de passe")).to_have_attribute("aria-invalid", "true")
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.get_by_role("link", name="Connexion organisateurs")).to_be_visible()
+
+
+def _itier_booked_at_roubaix_the_same_morning(app, world: World) -> int:
+    """Roubaix, 25 February 2019 11:00–13:00, with Christophe Itier speaking there; and the
+    Clermont speakers, not booked yet."""
+    from datetime import date
+
+    from extensions import db
+    from models import ParticipantRole, Speaker, StopSpeaker, Territory, Tour
+    from tests.helpers import make_stop
+
+    with app.app_context():
+        tour = db.session.get(Tour, world.tour_id)
+        roubaix = make_stop(
+            tour,
+            db.session.get(Territory, world.territory["roubaix"]),
+            date(2019, 2, 25),
+            "11:00",
+            "13:00",
+        )
+        itier = Speaker(name="Christophe Itier", title="Haut-Commissaire à l’ESS")
+        db.session.add_all(
+            [itier, Speaker(name="Mathias Bernard"), Speaker(name="Emmanuelle Perrone")]
+        )
+        db.session.add(StopSpeaker(stop=roubaix, speaker=itier, role=ParticipantRole.KEYNOTE))
+        db.session.commit()
+        return itier.id
+
+
+def _add_to_table(page: Page, name: str, role: str) -> None:
+    form = page.locator("#participants form.inline-form")
+    form.get_by_label("Intervenant·e").select_option(label=name)
+    form.get_by_label("Rôle").select_option(label=role)
+    form.get_by_role("button", name="Ajouter à la table ronde").click()
+
+
+def test_organiser_builds_a_round_table_sees_speaker_conflict_and_visitor_sees_it(
+    app, new_page, world: World
+):
+    itier_id = _itier_booked_at_roubaix_the_same_morning(app, world)
+    organiser = new_page()
+    log_in(organiser, world.nantes_organiser)
+    board_stop(organiser, "Nantes Métropole").get_by_role("link", name="Programme").click()
+    organiser.get_by_role("link", name="Nouvelle table ronde").click()
+    organiser.get_by_label("Titre").fill("Table ronde du label")
+    organiser.get_by_label("Début").fill("10:30")
+    organiser.get_by_label("Fin").fill("12:00")
+    organiser.get_by_role("button", name="Enregistrer").click()
+    expect(organiser.locator(".flash-success")).to_contain_text(
+        "Table ronde « Table ronde du label » créée"
+    )
+
+    _add_to_table(organiser, "Mathias Bernard", "Modération")
+    _add_to_table(organiser, "Emmanuelle Perrone", "Intervention")
+    _add_to_table(organiser, "Christophe Itier — Haut-Commissaire à l’ESS", "Intervention")
+    # Already speaking at Roubaix that morning: the form warns, the booking stays.
+    expect(organiser.locator(".warnings")).to_contain_text(
+        "Christophe Itier est attendu·e à deux endroits en même temps"
+    )
+    people = organiser.locator("ol.participants > li")
+    expect(people).to_have_count(3)
+    # Christophe Itier speaks second: move him up once.
+    organiser.get_by_role("button", name="Monter Christophe Itier").click()
+    expect(people.nth(1)).to_contain_text("Christophe Itier")
+
+    visitor = new_page()
+    visitor.goto(f"/stops/{world.nantes_stop_id}")
+    table = visitor.locator("article.round-table")
+    expect(table).to_contain_text("Table ronde du label")
+    expect(table.locator("li")).to_have_text(
+        [
+            re.compile("^Mathias Bernard"),
+            re.compile("^Christophe Itier"),
+            re.compile("^Emmanuelle Perrone"),
+        ]
+    )
+    table.get_by_role("link", name="Christophe Itier").click()
+    expect(visitor).to_have_url(re.compile(rf"/speakers/{itier_id}$"))
+    expect(visitor.locator("main")).to_contain_text("Table ronde du label")
+    expect(visitor.locator("main")).to_contain_text("Roubaix")
+    expect(visitor.locator("main")).not_to_contain_text("attendu·e à deux endroits")

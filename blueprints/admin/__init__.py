@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
+from blueprints.form_helpers import show_service_errors
 from extensions import db
 from models import Role, User
 from services import tours
@@ -24,15 +25,6 @@ def require_admin() -> None:
 
 def _territory_choices(form: UserForm) -> None:
     form.territories.choices = [SelectChoice(t.id, t.name) for t in tours.all_territories()]
-
-
-def _show_errors(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + messages
-        else:
-            form.form_errors.extend(messages)
 
 
 @bp.get("/users/")
@@ -57,7 +49,7 @@ def new_user():
             )
         except InvalidInput as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_service_errors(form, exc.errors)
             return render_template("admin/user_form.html", form=form, user=None), 400
         db.session.commit()
         flash(_("Compte de %(name)s créé.", name=user.display_name), "success")
@@ -99,7 +91,7 @@ def edit_user(user_id: int):
             set_password(user, password_form.password.data)
     except InvalidInput as exc:
         db.session.rollback()
-        _show_errors(form, {k: v for k, v in exc.errors.items() if k != "password"})
+        show_service_errors(form, {k: v for k, v in exc.errors.items() if k != "password"})
         password_form.password.errors = exc.errors.get("password", [])
         return render_template(
             "admin/user_form.html", form=form, user=user, password_form=password_form

@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.fields import email_field
+from blueprints.form_helpers import email_field
 from models import ROLE_LABELS, Role
 
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
-from blueprints.fields import email_field
+from blueprints.form_helpers import email_field
 
 
 class LoginForm(FlaskForm):

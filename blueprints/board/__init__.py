@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.form_helpers import show_service_errors
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
 from services import tours
@@ -110,15 +111,6 @@ def _render_stop_form(form, tour, stop, status=200, conflict=None):
     )
 
 
-def _apply_errors(form: StopForm, errors: dict[str, list[str]]) -> None:
-    for field_name, messages in errors.items():
-        field = getattr(form, field_name, None)
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = list(field.errors) + messages
-
-
 def _flash_saved(stop: TourStop, message: str) -> None:
     flash(message, "success")
     stops = tours.tour_stops(stop.tour, include_drafts=True)
@@ -167,7 +159,7 @@ def new_stop(slug: str):
         stop = create_stop(tour, form.to_fields(), current_user)
     except InvalidInput as exc:
         db.session.rollback()
-        _apply_errors(form, exc.errors)
+        show_service_errors(form, exc.errors)
         return _render_stop_form(form, tour, None, 400)
     db.session.commit()
     _flash_saved(
@@ -198,7 +190,7 @@ def edit_stop(stop_id: int):
         update_stop(stop, form.to_fields(), form.expected_version(), current_user)
     except InvalidInput as exc:
         db.session.rollback()
-        _apply_errors(form, exc.errors)
+        show_service_errors(form, exc.errors)
         return _render_stop_form(form, tour, db.session.get(TourStop, stop_id), 400)
     except EditConflict as exc:
         db.session.rollback()

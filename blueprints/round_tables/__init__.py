@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from blueprints.board.forms import int_or_none
+from blueprints.form_helpers import show_service_errors
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from extensions import db
 from models import RoundTable, TourStop
@@ -77,15 +78,6 @@ def _warnings_about(stop: TourStop, round_table_id: int | None = None):
     return [w for w in warnings if round_table_id in w.round_table_ids]
 
 
-def _show_errors(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        field = getattr(form, name, None)
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = list(field.errors) + messages
-
-
 @bp.get("/stops/<int:stop_id>/programme")
 def stop_programme(stop_id: int, speaker_form: SpeakerRoleForm | None = None, status: int = 200):
     stop = _stop(stop_id)
@@ -111,7 +103,7 @@ def add_stop_speaker(stop_id: int):
             link = service.add_stop_speaker(stop, form.speaker_id.data, form.role.data)
         except InvalidInput as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_service_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(_("%(name)s intervient à l’étape.", name=link.speaker.name), "success")
@@ -164,7 +156,7 @@ def new(stop_id: int):
         table = service.create_round_table(stop, form.to_fields())
     except InvalidInput as exc:
         db.session.rollback()
-        _show_errors(form, exc.errors)
+        show_service_errors(form, exc.errors)
         return _render_table(stop, None, form, 400)
     db.session.commit()
     flash(
@@ -192,7 +184,7 @@ def edit(table_id: int):
         service.update_round_table(table, form.to_fields(), int_or_none(form.version.data))
     except InvalidInput as exc:
         db.session.rollback()
-        _show_errors(form, exc.errors)
+        show_service_errors(form, exc.errors)
         return _render_table(stop, db.session.get(RoundTable, table_id), form, 400)
     except EditConflict as exc:
         db.session.rollback()
@@ -225,7 +217,7 @@ def add_participant(table_id: int):
             participant = service.add_participant(table, form.speaker_id.data, form.role.data)
         except InvalidInput as exc:
             db.session.rollback()
-            _show_errors(form, exc.errors)
+            show_service_errors(form, exc.errors)
         else:
             db.session.commit()
             flash(

@@ -1,8 +1,8 @@
 """round tables, speakers, availability
 
-Revision ID: 7aa43c000bd6
+Revision ID: 47771cf20868
 Revises: 7169e5f70ae2
-Create Date: 2026-11-21 06:23:13.789757
+Create Date: 2026-11-21 06:27:53.754576
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7aa43c000bd6'
+revision = '47771cf20868'
 down_revision = '7169e5f70ae2'
 branch_labels = None
 depends_on = None
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('biography', sa.Text(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('territory_id', sa.Integer(), nullable=True),
+    sa.Column('search_key', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
