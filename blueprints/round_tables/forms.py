@@ -55,7 +55,12 @@ class SpeakerRoleForm(FlaskForm):
     speaker_id = SelectField(
         _l("Intervenant·e"), coerce=int_or_none, validate_choice=False, validators=[Optional()]
     )
-    role = SelectField(_l("Rôle"), choices=role_choices, validate_choice=False)
+    role = SelectField(
+        _l("Rôle"),
+        choices=role_choices,
+        validate_choice=False,
+        default=ParticipantRole.PANELIST.value,
+    )
 
 
 class MoveForm(FlaskForm):
