@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from extensions import db
 from models.speaker import Speaker
@@ -71,16 +71,10 @@ class RoundTable(db.Model):
         return f"<RoundTable {self.id} {self.title!r}>"
 
 
-class RoundTableParticipant(db.Model):
-    """A speaker at a round table, with a role and a place in the order. The same speaker
-    listed twice is allowed in the data, and reported as a planning warning."""
-
-    __tablename__ = "round_table_participants"
+class SpeakerListing:
+    """A speaker listed somewhere with a role and a place in the order."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_table_id: Mapped[int] = mapped_column(
-        ForeignKey("round_tables.id", ondelete="CASCADE"), index=True
-    )
     # RESTRICT: a booked speaker is removed through the service, which asks first.
     speaker_id: Mapped[int] = mapped_column(
         ForeignKey("speakers.id", ondelete="RESTRICT"), index=True
@@ -88,32 +82,33 @@ class RoundTableParticipant(db.Model):
     role: Mapped[ParticipantRole] = mapped_column(text_enum(ParticipantRole, 20))
     position: Mapped[int] = mapped_column(default=0)
 
-    round_table: Mapped[RoundTable] = relationship(back_populates="participants")
-    speaker: Mapped[Speaker] = relationship()
+    @declared_attr
+    def speaker(cls) -> Mapped[Speaker]:
+        return relationship(Speaker)
 
     @property
     def role_label(self) -> str:
         return str(PARTICIPANT_ROLE_LABELS[self.role])
 
 
-class StopSpeaker(db.Model):
+class RoundTableParticipant(SpeakerListing, db.Model):
+    """A speaker at a round table. The same speaker listed twice is allowed in the data,
+    and reported as a planning warning."""
+
+    __tablename__ = "round_table_participants"
+
+    round_table_id: Mapped[int] = mapped_column(
+        ForeignKey("round_tables.id", ondelete="CASCADE"), index=True
+    )
+    round_table: Mapped[RoundTable] = relationship(back_populates="participants")
+
+
+class StopSpeaker(SpeakerListing, db.Model):
     """A speaker at the stop as a whole (e.g. the tour's speaker at every stop)."""
 
     __tablename__ = "stop_speakers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     stop_id: Mapped[int] = mapped_column(
         ForeignKey("tour_stops.id", ondelete="CASCADE"), index=True
     )
-    speaker_id: Mapped[int] = mapped_column(
-        ForeignKey("speakers.id", ondelete="RESTRICT"), index=True
-    )
-    role: Mapped[ParticipantRole] = mapped_column(text_enum(ParticipantRole, 20))
-    position: Mapped[int] = mapped_column(default=0)
-
     stop: Mapped[TourStop] = relationship(back_populates="speakers")
-    speaker: Mapped[Speaker] = relationship()
-
-    @property
-    def role_label(self) -> str:
-        return str(PARTICIPANT_ROLE_LABELS[self.role])

@@ -123,17 +123,21 @@ def _role(value: str) -> ParticipantRole:
         raise InvalidInput({"role": [_("Rôle inconnu : choisissez un rôle de la liste.")]}) from exc
 
 
-def add_participant(table: RoundTable, speaker_id: int | None, role: str) -> RoundTableParticipant:
-    """Add a speaker at the end of the order. Listing someone twice is let through and shown
-    as a planning warning, like every other planning problem."""
-    participant = RoundTableParticipant(
+def _append_listing(listings: list, model, speaker_id: int | None, role: str):
+    """Add a speaker at the end of an ordered list. Listing someone twice is let through and
+    shown as a planning warning, like every other planning problem."""
+    listing = model(
         speaker=_speaker(speaker_id),
         role=_role(role),
-        position=max((p.position for p in table.participants), default=-1) + 1,
+        position=max((item.position for item in listings), default=-1) + 1,
     )
-    table.participants.append(participant)
+    listings.append(listing)
     db.session.flush()
-    return participant
+    return listing
+
+
+def add_participant(table: RoundTable, speaker_id: int | None, role: str) -> RoundTableParticipant:
+    return _append_listing(table.participants, RoundTableParticipant, speaker_id, role)
 
 
 def _participant(table: RoundTable, participant_id: int) -> RoundTableParticipant:
@@ -166,14 +170,7 @@ def _renumber(ordered: list[RoundTableParticipant]) -> None:
 
 
 def add_stop_speaker(stop: TourStop, speaker_id: int | None, role: str) -> StopSpeaker:
-    link = StopSpeaker(
-        speaker=_speaker(speaker_id),
-        role=_role(role),
-        position=max((s.position for s in stop.speakers), default=-1) + 1,
-    )
-    stop.speakers.append(link)
-    db.session.flush()
-    return link
+    return _append_listing(stop.speakers, StopSpeaker, speaker_id, role)
 
 
 def remove_stop_speaker(stop: TourStop, link_id: int) -> None:

@@ -129,7 +129,13 @@ def test_speaker_listed_twice(app, world):
         person = add_speaker("Deux Fois")
         add_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR), (person, PANELIST)])
 
+    def two_people():
+        add_table(
+            nantes(world), "T", "10:30", "12:00", [moderator(), (add_speaker("Autre"), PANELIST)]
+        )
+
     assert kinds_after(app, world, twice) == ["listed_twice"]
+    assert kinds_after(app, world, two_people) == []
 
 
 def _roubaix_stop_same_morning(world) -> TourStop:
