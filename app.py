@@ -3,7 +3,6 @@
 import os
 from pathlib import Path
 
-import click
 from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,8 +11,10 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
 import config as settings
+from blueprints.cli import register_cli
+from blueprints.template_helpers import register_template_helpers
 from extensions import babel, csrf, db, limiter, login_manager, migrate
-from models import Role, User
+from models import User
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -30,7 +31,6 @@ def create_app(config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_cli(app)
-    from blueprints.template_helpers import register_template_helpers
 
     register_template_helpers(app)
     return app
@@ -88,12 +88,14 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.public import bp as public_bp
     from blueprints.round_tables import bp as round_tables_bp
     from blueprints.speakers import bp as speakers_bp
+    from blueprints.workshops import bp as workshops_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(board_bp, url_prefix="/board")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(speakers_bp)
+    app.register_blueprint(workshops_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
 
 
@@ -172,61 +174,3 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
-
-
-def register_cli(app: Flask) -> None:
-    from services.errors import InvalidInput
-    from services.seed import database_is_empty, seed_demo
-    from services.users import create_user, set_password, territories_by_ids, user_by_email
-
-    @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="Only when the database holds no tour yet.")
-    def seed_demo_command(if_empty: bool) -> None:
-        """Load the 2019 labelling tour from the source articles (idempotent)."""
-        if if_empty and not database_is_empty():
-            click.echo("Données déjà présentes : rien à charger.")
-            return
-        report = seed_demo(
-            app.config["ADMIN_EMAIL"], app.config["ADMIN_PASSWORD"], app.config["DEMO_PASSWORD"]
-        )
-        db.session.commit()
-        created = ", ".join(f"{n} {table}" for table, n in sorted(report.created.items()))
-        click.echo(f"Tournée de démonstration chargée ({created or 'rien de nouveau'}).")
-        if report.new_accounts:
-            click.echo("Comptes créés (mots de passe affichés une seule fois) :")
-            for email, password in report.new_accounts:
-                click.echo(f"  {email}  mot de passe : {password}")
-
-    users = click.Group("users", help="Manage organiser and admin accounts.")
-    app.cli.add_command(users)
-
-    @users.command("create")
-    @click.option("--email", required=True)
-    @click.option("--name", required=True)
-    @click.option("--role", type=click.Choice([r.value for r in Role]), default="organiser")
-    @click.option("--territory-id", "territory_ids", multiple=True, type=int)
-    @click.password_option()
-    def create_user_command(email, name, role, territory_ids, password) -> None:
-        """Create an account."""
-        try:
-            territories = territories_by_ids(list(territory_ids))
-            user = create_user(email, name, password, Role(role), territories)
-        except InvalidInput as exc:
-            raise click.ClickException(str(exc)) from exc
-        db.session.commit()
-        click.echo(f"Compte créé : {user.email}")
-
-    @users.command("set-password")
-    @click.argument("email")
-    @click.password_option()
-    def set_password_command(email, password) -> None:
-        """Set a new password for an account."""
-        user = user_by_email(email)
-        if user is None:
-            raise click.ClickException(f"Aucun compte pour {email}")
-        try:
-            set_password(user, password)
-        except InvalidInput as exc:
-            raise click.ClickException(str(exc)) from exc
-        db.session.commit()
-        click.echo("Mot de passe modifié.")

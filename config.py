@@ -55,6 +55,29 @@ def from_environment(instance_path: str) -> dict:
         "PLANNING_AVERAGE_SPEED_KMH": float(os.environ.get("PLANNING_AVERAGE_SPEED_KMH", "80")),
         "PLANNING_MIN_TRANSFER_MINUTES": int(os.environ.get("PLANNING_MIN_TRANSFER_MINUTES", "60")),
         "PLANNING_OVERSEAS_MIN_HOURS": int(os.environ.get("PLANNING_OVERSEAS_MIN_HOURS", "24")),
+        # Mail: an outbox sent by `flask mail send`. Without MAIL_SERVER, mails are written as
+        # .eml files in instance/mail/ (development).
+        "MAIL_BACKEND": os.environ.get(
+            "MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "file"
+        ),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_TIMEOUT_SECONDS": float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10")),
+        "MAIL_FROM": os.environ.get(
+            "MAIL_FROM", "Tournée French Impact <ne-pas-repondre@tournee.example>"
+        ),
+        "MAIL_ORGANIZER": os.environ.get("MAIL_ORGANIZER", "organisation@tournee.example"),
+        "MAIL_ORGANIZER_NAME": os.environ.get("MAIL_ORGANIZER_NAME", "Tournée French Impact"),
+        "MAIL_DOMAIN": os.environ.get("MAIL_DOMAIN", "tournee.example"),
+        "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(Path(instance_path) / "mail")),
+        # Retries: the n-th failure waits base × 2^(n-1) seconds, at most one hour.
+        "MAIL_RETRY_BASE_SECONDS": float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30")),
+        "MAIL_RETRY_MAX_SECONDS": float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600")),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute"),
         "ADMIN_EMAIL": os.environ.get("ADMIN_EMAIL", "admin@tournee.example"),
         "ADMIN_PASSWORD": os.environ.get("ADMIN_PASSWORD", ""),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", ""),

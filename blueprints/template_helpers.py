@@ -19,19 +19,32 @@ def stop_day(stop: TourStop) -> str:
     return long_date(stop.local_start.date())
 
 
-def stop_hours(stop: TourStop) -> str:
-    """e.g. "10:00 – 12:30 (Europe/Paris, UTC+01:00)", in the territory's own time."""
-    start, end = stop.local_start, stop.local_end
+def hours(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """e.g. "10:00 – 12:30 (Europe/Paris, UTC+01:00)", in the zone's own time."""
+    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
     if start.date() == end.date():
         span = f"{start:%H:%M} – {end:%H:%M}"
     else:
         span = f"{start:%H:%M} – {format_date(end.date(), 'd MMM')} {end:%H:%M}"
-    zone = stop.territory.timezone
-    return f"{span} ({zone}, {utc_offset_label(stop.starts_at, zone)})"
+    return f"{span} ({zone}, {utc_offset_label(starts_at, zone)})"
+
+
+def when(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """e.g. "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"."""
+    day = long_date(starts_at.astimezone(ZoneInfo(zone)).date())
+    return f"{day}, {hours(starts_at, ends_at, zone)}"
+
+
+def stop_hours(stop: TourStop) -> str:
+    return hours(stop.starts_at, stop.ends_at, stop.territory.timezone)
 
 
 def stop_when(stop: TourStop) -> str:
-    return f"{stop_day(stop)}, {stop_hours(stop)}"
+    return when(stop.starts_at, stop.ends_at, stop.territory.timezone)
+
+
+def workshop_when(workshop) -> str:
+    return when(workshop.starts_at, workshop.ends_at, workshop.zone_name)
 
 
 def local_clock(instant: datetime, zone: str) -> str:
@@ -57,6 +70,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(stop_day)
     app.add_template_filter(stop_hours)
     app.add_template_filter(stop_when)
+    app.add_template_filter(workshop_when)
     app.add_template_filter(local_clock)
 
     @app.context_processor

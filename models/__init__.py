@@ -19,18 +19,36 @@ from models.territory import (
 from models.tour import STOP_STATUS_LABELS, StopStatus, Tour, TourStop
 from models.types import UTCDateTime, utc_now
 from models.user import ROLE_LABELS, Role, User, normalise_email, user_territories
+from models.workshop import (
+    REGISTRATION_STATUS_LABELS,
+    WORKSHOP_STATUS_LABELS,
+    MailStatus,
+    OutboxMail,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    WorkshopStatus,
+    workshop_facilitators,
+    workshop_territories,
+)
 
 __all__ = [
     "AVAILABILITY_LABELS",
     "PARTICIPANT_ROLE_LABELS",
+    "REGISTRATION_STATUS_LABELS",
     "ROLE_LABELS",
     "STOP_STATUS_LABELS",
     "TERRITORY_KIND_LABELS",
+    "WORKSHOP_STATUS_LABELS",
     "Availability",
     "AvailabilityKind",
     "Challenge",
+    "MailStatus",
     "Organisation",
+    "OutboxMail",
     "ParticipantRole",
+    "Registration",
+    "RegistrationStatus",
     "Role",
     "RoundTable",
     "RoundTableParticipant",
@@ -44,7 +62,11 @@ __all__ = [
     "TourStop",
     "UTCDateTime",
     "User",
+    "Workshop",
+    "WorkshopStatus",
     "normalise_email",
     "user_territories",
     "utc_now",
+    "workshop_facilitators",
+    "workshop_territories",
 ]

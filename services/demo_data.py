@@ -513,3 +513,58 @@ ROUND_TABLES = [
         ],
     }
 ]
+
+# The articles announce cross-territory work on shared challenges but give no date, place or
+# programme: these workshops are examples, dated from the day the demo is loaded so that
+# registration is open, and each one says so.
+EXAMPLE_NOTE = (
+    "Exemple de démonstration : les articles annoncent que les territoires French Impact "
+    "travailleront ensemble sur des défis communs, sans en donner ni la date, ni le lieu, ni le "
+    "programme. Cet atelier, sa date et ses inscriptions sont fictifs."
+)
+WORKSHOPS = [
+    {
+        "title": "Mobilités durables : un laboratoire partagé (exemple)",
+        "challenge": "mobilites-durables",
+        "host": "clermont-ferrand",
+        "territories": ["clermont-ferrand", "le-mans-sarthe"],
+        "days_from_seed": 30,
+        "capacity": 20,
+        "facilitators": ["Nicolas Duracka"],
+        "description": (
+            "Clermont-Ferrand veut devenir le laboratoire des futures mobilités durables ; "
+            "Le Mans – Sarthe explore les nouvelles mobilités. Un atelier pour croiser les "
+            "deux démarches."
+        ),
+        "demo_registrations": 4,
+    },
+    {
+        "title": "Structurer la filière du réemploi (exemple)",
+        "challenge": "reemploi",
+        "host": "nantes-metropole",
+        "territories": ["nantes-metropole", "region-bretagne"],
+        "days_from_seed": 45,
+        "capacity": 12,
+        "facilitators": [],
+        "description": (
+            "Nantes Métropole veut structurer la filière du réemploi ; la Bretagne, des "
+            "filières « réemploi-économie circulaire ». Un atelier pour partager les pratiques."
+        ),
+        # Full, with a waiting list.
+        "demo_registrations": 15,
+    },
+    {
+        "title": "Bien vieillir : partager les expérimentations (exemple)",
+        "challenge": "bien-vieillir",
+        "host": "region-nouvelle-aquitaine",
+        "territories": ["region-nouvelle-aquitaine", "le-mans-sarthe", "region-bretagne"],
+        "days_from_seed": 60,
+        "capacity": 25,
+        "facilitators": [],
+        "description": (
+            "Santé et silver économie en Nouvelle-Aquitaine, « bien vieillir » au Mans – "
+            "Sarthe, économie du vieillissement en Bretagne : trois territoires, un défi."
+        ),
+        "demo_registrations": 0,
+    },
+]

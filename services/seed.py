@@ -3,7 +3,7 @@ it); what is missing is created."""
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -12,6 +12,8 @@ from models import (
     Challenge,
     Organisation,
     ParticipantRole,
+    Registration,
+    RegistrationStatus,
     Role,
     RoundTable,
     RoundTableParticipant,
@@ -24,10 +26,13 @@ from models import (
     Tour,
     TourStop,
     User,
+    Workshop,
+    WorkshopStatus,
     normalise_email,
 )
 from services import demo_data
-from services.local_time import local_to_utc
+from services.local_time import local_to_utc, today_in_france
+from services.registrations import new_token
 
 
 @dataclass
@@ -195,6 +200,56 @@ def _seed_programme(tour: Tour, speakers: dict[str, Speaker], report: SeedReport
         report.count(RoundTable.__tablename__)
 
 
+def _seed_workshops(
+    tour: Tour, territories: dict[str, Territory], speakers: dict[str, Speaker], report: SeedReport
+) -> None:
+    challenges = {c.slug: c for c in db.session.scalars(select(Challenge))}
+    for entry in demo_data.WORKSHOPS:
+        if db.session.scalar(
+            select(Workshop.id).where(Workshop.tour_id == tour.id, Workshop.title == entry["title"])
+        ):
+            continue
+        host = territories[entry["host"]]
+        day = today_in_france() + timedelta(days=entry["days_from_seed"])
+        workshop = Workshop(
+            tour=tour,
+            title=entry["title"],
+            description=f"{entry['description']}\n\n{demo_data.EXAMPLE_NOTE}",
+            challenge=challenges[entry["challenge"]],
+            host_territory=host,
+            territories=[territories[slug] for slug in entry["territories"]],
+            facilitators=[speakers[name] for name in entry["facilitators"]],
+            starts_at=local_to_utc(day, time(14), host.timezone),
+            ends_at=local_to_utc(day, time(17), host.timezone),
+            venue_name="Lieu à confirmer (exemple)",
+            capacity=entry["capacity"],
+            status=WorkshopStatus.OPEN,
+        )
+        db.session.add(workshop)
+        _seed_demo_registrations(workshop, entry["demo_registrations"])
+        report.count(Workshop.__tablename__)
+
+
+def _seed_demo_registrations(workshop: Workshop, count: int) -> None:
+    """Fictitious people, written directly (no mail is queued for them)."""
+    now = datetime.now(UTC)
+    for number in range(1, count + 1):
+        workshop_registration = Registration(
+            workshop=workshop,
+            name=f"Participant·e de démonstration {number}",
+            email=f"demo{number}@participants.example",
+            token=new_token(),
+            status=(
+                RegistrationStatus.CONFIRMED
+                if number <= workshop.capacity
+                else RegistrationStatus.WAITLISTED
+            ),
+            consented_at=now,
+            queue_key=number,
+        )
+        db.session.add(workshop_registration)
+
+
 def _seed_account(
     email: str, name: str, role: Role, password: str, territories: list[Territory], report
 ) -> None:
@@ -222,7 +277,9 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
         _seed_stop(tour, entry, territories, report)
     db.session.flush()
     db.session.expire(tour, ["stops"])
-    _seed_programme(tour, _seed_speakers(territories, report), report)
+    speakers = _seed_speakers(territories, report)
+    _seed_programme(tour, speakers, report)
+    _seed_workshops(tour, territories, speakers, report)
     _seed_account(
         admin_email, "Administration de la tournée", Role.ADMIN, admin_password, [], report
     )

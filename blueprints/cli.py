@@ -1,0 +1,116 @@
+"""Command-line interface: flask seed-demo, flask users …, flask mail send."""
+
+import time
+from datetime import UTC, datetime
+
+import click
+from flask import Flask
+
+from extensions import db
+from models import Role
+from services.errors import InvalidInput
+from services.mail_delivery import (
+    backend,
+    build_message,
+    claim,
+    due_mail_ids,
+    mark_failed,
+    mark_sent,
+)
+from services.seed import database_is_empty, seed_demo
+from services.users import create_user, set_password, territories_by_ids, user_by_email
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when the database holds no tour yet.")
+    def seed_demo_command(if_empty: bool) -> None:
+        """Load the 2019 labelling tour from the source articles (idempotent)."""
+        if if_empty and not database_is_empty():
+            click.echo("Données déjà présentes : rien à charger.")
+            return
+        report = seed_demo(
+            app.config["ADMIN_EMAIL"], app.config["ADMIN_PASSWORD"], app.config["DEMO_PASSWORD"]
+        )
+        db.session.commit()
+        created = ", ".join(f"{n} {table}" for table, n in sorted(report.created.items()))
+        click.echo(f"Tournée de démonstration chargée ({created or 'rien de nouveau'}).")
+        if report.new_accounts:
+            click.echo("Comptes créés (mots de passe affichés une seule fois) :")
+            for email, password in report.new_accounts:
+                click.echo(f"  {email}  mot de passe : {password}")
+
+    users = click.Group("users", help="Manage organiser and admin accounts.")
+    app.cli.add_command(users)
+
+    @users.command("create")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default="organiser")
+    @click.option("--territory-id", "territory_ids", multiple=True, type=int)
+    @click.password_option()
+    def create_user_command(email, name, role, territory_ids, password) -> None:
+        """Create an account."""
+        try:
+            territories = territories_by_ids(list(territory_ids))
+            user = create_user(email, name, password, Role(role), territories)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Compte créé : {user.email}")
+
+    @users.command("set-password")
+    @click.argument("email")
+    @click.password_option()
+    def set_password_command(email, password) -> None:
+        """Set a new password for an account."""
+        user = user_by_email(email)
+        if user is None:
+            raise click.ClickException(f"Aucun compte pour {email}")
+        try:
+            set_password(user, password)
+        except InvalidInput as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo("Mot de passe modifié.")
+
+    mail = click.Group("mail", help="The outbox of mails to participants.")
+    app.cli.add_command(mail)
+
+    @mail.command("send")
+    @click.option("--loop", is_flag=True, help="Keep sending as mails arrive (Ctrl-C stops).")
+    @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+    def send_command(loop: bool, interval: float) -> None:
+        """Send the mails that are due, with retries and back-off when the server is down."""
+        while True:
+            sent, failed = send_due_mails()
+            if sent or failed or not loop:
+                click.echo(
+                    f"Courriels envoyés : {sent}, en échec (réessayés plus tard) : {failed}."
+                )
+            if not loop:
+                return
+            time.sleep(interval)
+
+
+def send_due_mails() -> tuple[int, int]:
+    """One pass over the outbox; each mail is claimed, sent and marked in its own commits."""
+    sent = failed = 0
+    delivery = backend()
+    for mail_id in due_mail_ids(datetime.now(UTC)):
+        mail = claim(mail_id, datetime.now(UTC))
+        db.session.commit()
+        if mail is None:
+            continue  # another sender has it
+        try:
+            delivery.send(build_message(mail))
+        except (OSError, Exception) as error:
+            db.session.rollback()
+            mark_failed(mail, f"{type(error).__name__}: {error}", datetime.now(UTC))
+            db.session.commit()
+            failed += 1
+            continue
+        mark_sent(mail, datetime.now(UTC))
+        db.session.commit()
+        sent += 1
+    return sent, failed

@@ -1,0 +1,138 @@
+"""Public workshop pages: the list, a workshop with its registration form, a participant's
+own registration page (reached with their private link), the privacy notice."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from blueprints.form_helpers import show_service_errors
+from blueprints.workshops.forms import RegistrationForm
+from extensions import db, limiter
+from models import Challenge, Territory
+from services import registrations as registering
+from services import tours
+from services.errors import InvalidInput
+from services.permissions import can_see_drafts
+from services.workshops import confirmed_counts, public_workshops, workshop_for
+
+bp = Blueprint("workshops", __name__)
+
+
+def _filter(model, slug_name: str, label: str):
+    slug = request.args.get(slug_name, "").strip()
+    if not slug:
+        return None
+    found = db.session.scalar(db.select(model).where(model.slug == slug))
+    if found is None:
+        abort(400, description=_("%(what)s inconnu : choisissez dans la liste.", what=label))
+    return found
+
+
+@bp.get("/workshops/")
+def index():
+    challenge = _filter(Challenge, "defi", _("Défi"))
+    territory = _filter(Territory, "territoire", _("Territoire"))
+    workshops = public_workshops(challenge, territory)
+    counts = confirmed_counts([w.id for w in workshops])
+    return render_template(
+        "workshops/index.html",
+        workshops=workshops,
+        seats_left={w.id: max(0, w.capacity - counts[w.id]) for w in workshops},
+        challenges=tours.all_challenges(),
+        territories=tours.all_territories(),
+        challenge=challenge,
+        territory=territory,
+    )
+
+
+def _registration_form() -> RegistrationForm:
+    form = RegistrationForm()
+    form.territory_id.choices = [SelectChoice("", _("— Aucun —"))] + [
+        SelectChoice(t.id, t.name) for t in tours.all_territories()
+    ]
+    return form
+
+
+def _render_workshop(workshop, form, status=200, refusal=None):
+    now = datetime.now(UTC)
+    return (
+        render_template(
+            "workshops/detail.html",
+            workshop=workshop,
+            form=form,
+            refusal=refusal,
+            closed_reason=registering.registration_problem(workshop, now),
+            seats_left=registering.seats_left(workshop),
+            waiting=len(registering.waitlist(workshop)),
+        ),
+        status,
+    )
+
+
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+@bp.route("/workshops/<int:workshop_id>", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def detail(workshop_id: int):
+    workshop = workshop_for(workshop_id, include_drafts=can_see_drafts(current_user)) or abort(404)
+    form = _registration_form()
+    if request.method == "GET":
+        return _render_workshop(workshop, form)
+    if not form.validate():
+        return _render_workshop(workshop, form, 400)
+    locale = str(get_locale() or "fr")[:2]
+    try:
+        registration = registering.register(workshop.id, form.to_fields(locale), datetime.now(UTC))
+    except InvalidInput as exc:
+        db.session.rollback()
+        show_service_errors(form, exc.errors)
+        return _render_workshop(workshop_for(workshop_id, True), form, 400)
+    except registering.RegistrationRefused as exc:
+        db.session.rollback()
+        return _render_workshop(workshop_for(workshop_id, True), form, 409, refusal=exc.message)
+    db.session.commit()
+    if registration.status == registering.CONFIRMED:
+        flash(
+            _("Votre inscription est confirmée. Un e-mail de confirmation est en route."), "success"
+        )
+    else:
+        flash(_("L’atelier est complet : vous êtes sur la liste d’attente."), "info")
+    return redirect(url_for("workshops.registration", token=registration.token))
+
+
+def _registration_or_404(token: str):
+    return registering.registration_by_token(token) or abort(404)
+
+
+@bp.get("/registrations/<token>")
+def registration(token: str):
+    registration = _registration_or_404(token)
+    return render_template(
+        "workshops/registration.html",
+        registration=registration,
+        workshop=registration.workshop,
+        position=registering.waitlist_position(registration),
+    )
+
+
+@bp.post("/registrations/<token>/cancel")
+def cancel_registration(token: str):
+    registration = _registration_or_404(token)
+    if registration.status == registering.CANCELLED:
+        flash(_("Cette inscription était déjà annulée."), "info")
+        return redirect(url_for("workshops.registration", token=token))
+    registering.cancel_registration(registration, datetime.now(UTC))
+    db.session.commit()
+    flash(_("Votre inscription est annulée. Un e-mail vous le confirme."), "success")
+    return redirect(url_for("workshops.registration", token=token))
+
+
+@bp.get("/confidentialite")
+def privacy():
+    return render_template("workshops/privacy.html")

@@ -1,0 +1,40 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from blueprints.board.forms import int_or_none
+from blueprints.form_helpers import email_field
+from services.registrations import RegistrationFields
+
+
+class RegistrationForm(FlaskForm):
+    name = StringField(
+        _l("Nom et prénom"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200)]
+    )
+    email = email_field(_l("Adresse e-mail"), _l("Indiquez votre adresse e-mail."))
+    organisation = StringField(_l("Structure (facultatif)"), validators=[Length(max=200)])
+    territory_id = SelectField(
+        _l("Territoire (facultatif)"),
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+    consent = BooleanField(
+        _l("J’accepte que mes données soient traitées pour gérer mon inscription."),
+        validators=[
+            DataRequired(
+                _l("Votre accord est nécessaire pour traiter votre inscription (voir la notice).")
+            )
+        ],
+    )
+
+    def to_fields(self, locale: str) -> RegistrationFields:
+        return RegistrationFields(
+            name=self.name.data or "",
+            email=self.email.data or "",
+            organisation=self.organisation.data or "",
+            territory_id=self.territory_id.data,
+            consent=bool(self.consent.data),
+            locale=locale,
+        )
