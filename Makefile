@@ -19,10 +19,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 translations: $(VENV)/.installed
 	$(PYBABEL) compile --use-fuzzy --directory translations --statistics 2>&1 | tail -n 1
 
+# The mail sender runs beside the server; in development it writes .eml files to
+# instance/mail/ (set MAIL_SERVER to send over SMTP instead).
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Mails to participants: instance/mail/*.eml"
+	$(FLASK) mail send --loop & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The browser tests drive Debian's Chromium (a browser downloaded by a test tool cannot be
 # fetched here); install it when it is missing.

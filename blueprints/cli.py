@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from extensions import db
 from models import Role
@@ -40,7 +41,7 @@ def register_cli(app: Flask) -> None:
             for email, password in report.new_accounts:
                 click.echo(f"  {email}  mot de passe : {password}")
 
-    users = click.Group("users", help="Manage organiser and admin accounts.")
+    users = AppGroup("users", help="Manage organiser and admin accounts.")
     app.cli.add_command(users)
 
     @users.command("create")
@@ -74,7 +75,7 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo("Mot de passe modifié.")
 
-    mail = click.Group("mail", help="The outbox of mails to participants.")
+    mail = AppGroup("mail", help="The outbox of mails to participants.")
     app.cli.add_command(mail)
 
     @mail.command("send")

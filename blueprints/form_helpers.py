@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, Email, Length
 def email_field(label: str, missing_message: str) -> EmailField:
     return EmailField(
         label,
+        # Pasted addresses often carry spaces; browsers strip them, the server does too.
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             DataRequired(missing_message),
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),

@@ -8,6 +8,7 @@ from extensions import db
 from models import (
     Challenge,
     Organisation,
+    Registration,
     RoundTable,
     RoundTableParticipant,
     Speaker,
@@ -18,6 +19,7 @@ from models import (
     Tour,
     TourStop,
     User,
+    Workshop,
 )
 from services import tours
 
@@ -46,6 +48,8 @@ def _dump(app) -> dict:
                 RoundTable,
                 RoundTableParticipant,
                 StopSpeaker,
+                Workshop,
+                Registration,
             )
         }
 
@@ -168,3 +172,48 @@ def test_demo_plan_has_no_planning_warning(app):
     with app.test_request_context():
         tour = db.session.scalar(select(Tour))
         assert tour_warnings(tours.tour_stops(tour, include_drafts=True), tour.principal) == []
+
+
+def test_users_commands_create_an_account_and_set_its_password(app):
+    runner = app.test_cli_runner()
+    created = runner.invoke(
+        args=["users", "create", "--email", "Lea@Test.example", "--name", "Léa"],
+        input="un-mot-de-passe-long\nun-mot-de-passe-long\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert "Compte créé : lea@test.example" in created.output
+    short = runner.invoke(
+        args=["users", "set-password", "lea@test.example"], input="court\ncourt\n"
+    )
+    assert short.exit_code != 0
+    assert "au moins 10 caractères" in short.output
+    changed = runner.invoke(
+        args=["users", "set-password", "LEA@test.example"],
+        input="nouveau-mot-de-passe\nnouveau-mot-de-passe\n",
+    )
+    assert changed.exit_code == 0, changed.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "lea@test.example"))
+        assert user.check_password("nouveau-mot-de-passe")
+
+
+def test_seed_adds_example_workshops_one_full_with_a_waiting_list(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    with app.test_request_context():
+        from services.registrations import confirmed_count, waitlist
+
+        workshops = {w.title: w for w in db.session.scalars(select(Workshop))}
+        assert len(workshops) == 3
+        assert all("Exemple de démonstration" in w.description for w in workshops.values())
+        assert all(len(w.territories) >= 2 for w in workshops.values())
+        reuse = workshops["Structurer la filière du réemploi (exemple)"]
+        assert {t.slug for t in reuse.territories} == {"nantes-metropole", "region-bretagne"}
+        assert confirmed_count(reuse) == reuse.capacity
+        assert len(waitlist(reuse)) == 3
+    page = client.get("/workshops/").get_data(as_text=True)
+    assert "Complet" in page
+    # Registration is open for visitors of the demo.
+    mobility = next(w for w in workshops if w.startswith("Mobilités"))
+    with app.app_context():
+        workshop_id = db.session.scalar(select(Workshop.id).where(Workshop.title == mobility))
+    assert "Je m’inscris" in client.get(f"/workshops/{workshop_id}").get_data(as_text=True)
