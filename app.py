@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.public import bp as public_bp
     from blueprints.round_tables import bp as round_tables_bp
     from blueprints.speakers import bp as speakers_bp
+    from blueprints.workshop_admin import bp as workshop_admin_bp
     from blueprints.workshops import bp as workshops_bp
 
     app.register_blueprint(public_bp)
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(speakers_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
+    app.register_blueprint(workshop_admin_bp, url_prefix="/board")
 
 
 ERROR_MESSAGES = {

@@ -1,6 +1,6 @@
 """Who may do what. Views call these before calling a service."""
 
-from models import Speaker, Territory, User
+from models import Speaker, Territory, User, Workshop
 
 
 def can_edit_territory(user: User | None, territory: Territory) -> bool:
@@ -33,3 +33,17 @@ def can_remove_speaker(user: User | None, speaker: Speaker) -> bool:
     if user.is_admin:
         return True
     return speaker.territory is not None and can_edit_territory(user, speaker.territory)
+
+
+def can_manage_workshop(user: User | None, workshop: Workshop) -> bool:
+    """Editing, opening, cancelling a workshop and handling its registrations: admins, or the
+    organisers of its host territory."""
+    return can_edit_territory(user, workshop.host_territory)
+
+
+def can_view_registrants(user: User | None, workshop: Workshop) -> bool:
+    """Who registered: those who manage the workshop, and the organisers of any territory
+    that takes part in it."""
+    return can_manage_workshop(user, workshop) or any(
+        can_edit_territory(user, territory) for territory in workshop.territories
+    )

@@ -230,9 +230,11 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
 
 
 def _locked_capacity_change(workshop: Workshop, capacity: int, expected_version) -> Workshop:
-    change_capacity(workshop, capacity)  # locks and re-reads the workshop
+    # Check the version under the lock, before the capacity's own flush bumps it.
+    workshop = lock_workshop(workshop.id)
     if workshop.version != expected_version:
         raise _conflict()
+    change_capacity(workshop, capacity)  # locks again (same transaction) and promotes
     return workshop
 
 
@@ -282,21 +284,27 @@ def _workshops_query():
     )
 
 
-def confirmed_counts(workshop_ids: list[int]) -> dict[int, int]:
-    """Confirmed registrations per workshop, in one query."""
+def _counts(workshop_ids: list[int], status: RegistrationStatus) -> dict[int, int]:
     if not workshop_ids:
         return {}
     rows = db.session.execute(
         select(Registration.workshop_id, func.count(Registration.id))
-        .where(
-            Registration.workshop_id.in_(workshop_ids),
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
+        .where(Registration.workshop_id.in_(workshop_ids), Registration.status == status)
         .group_by(Registration.workshop_id)
     )
     counts = dict.fromkeys(workshop_ids, 0)
     counts.update(dict(rows.all()))
     return counts
+
+
+def confirmed_counts(workshop_ids: list[int]) -> dict[int, int]:
+    """Confirmed registrations per workshop, in one query."""
+    return _counts(workshop_ids, RegistrationStatus.CONFIRMED)
+
+
+def waitlist_counts(workshop_ids: list[int]) -> dict[int, int]:
+    """People on the waiting list per workshop, in one query."""
+    return _counts(workshop_ids, RegistrationStatus.WAITLISTED)
 
 
 def public_workshops(challenge: Challenge | None, territory: Territory | None) -> list[Workshop]:

@@ -1,0 +1,513 @@
+"""The organisers' side of cross-territory workshops: the tour's workshops, the form to
+create and edit one (with the territories that share its challenge suggested first),
+opening and cancelling it, its registrants and their export for Excel.
+
+The host territory's organisers (and admins) manage a workshop; the organisers of the
+other participating territories may see who registered."""
+
+import csv
+import io
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from blueprints.board.forms import int_or_none
+from blueprints.form_helpers import show_service_errors
+from blueprints.template_helpers import stop_day
+from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
+from extensions import db
+from models import (
+    Challenge,
+    Registration,
+    RegistrationStatus,
+    Territory,
+    Tour,
+    Workshop,
+    WorkshopStatus,
+)
+from services import registrations as registering
+from services import tours
+from services import workshops as service
+from services.errors import EditConflict, InvalidInput
+from services.permissions import can_edit_territory, can_manage_workshop, can_view_registrants
+from services.speakers import all_speakers
+
+bp = Blueprint("workshop_admin", __name__)
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Workshop administration is for signed-in organisers."""
+
+
+def _tour_or_404(slug: str) -> Tour:
+    return tours.tour_by_slug(slug) or abort(404)
+
+
+def _workshop_or_404(workshop_id: int) -> Workshop:
+    return service.workshop_for(workshop_id, include_drafts=True) or abort(404)
+
+
+def _require_manager(workshop: Workshop) -> None:
+    if not can_manage_workshop(current_user, workshop):
+        abort(
+            403,
+            description=_(
+                "Seuls les organisateurs de %(name)s, territoire hôte de l’atelier, le gèrent.",
+                name=workshop.host_territory.name,
+            ),
+        )
+
+
+def _require_viewer(workshop: Workshop) -> None:
+    if not can_view_registrants(current_user, workshop):
+        abort(
+            403,
+            description=_(
+                "Seuls les organisateurs des territoires de l’atelier voient ses inscrit·es."
+            ),
+        )
+
+
+def _require_host_editor(territory_id: int | None) -> None:
+    """Only a territory of one's own may host a workshop (admins: any)."""
+    territory = db.session.get(Territory, territory_id) if territory_id else None
+    if territory is not None and not can_edit_territory(current_user, territory):
+        abort(
+            403,
+            description=_(
+                "Vous ne pouvez organiser un atelier que dans vos territoires (%(name)s n’en "
+                "fait pas partie).",
+                name=territory.name,
+            ),
+        )
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+@bp.get("/tours/<slug>/workshops")
+def index(slug: str):
+    tour = _tour_or_404(slug)
+    workshops = service.all_workshops(tour)
+    ids = [w.id for w in workshops]
+    return render_template(
+        "workshop_admin/index.html",
+        tour=tour,
+        workshops=workshops,
+        confirmed=service.confirmed_counts(ids),
+        waiting=service.waitlist_counts(ids),
+        can_create=any(can_edit_territory(current_user, t) for t in tours.all_territories()),
+        can_manage=can_manage_workshop,
+        can_view=can_view_registrants,
+        user=current_user,
+    )
+
+
+# --- the form ------------------------------------------------------------------------------
+
+
+def _prepare_form(form: WorkshopForm, tour: Tour, workshop: Workshop | None) -> list[int]:
+    """Choices of the form; the territories that share the chosen challenge come first.
+    Returns their ids, to mark them."""
+    territories = tours.all_territories()
+    hosts = [t for t in territories if can_edit_territory(current_user, t)]
+    if workshop is not None and workshop.host_territory not in hosts:
+        hosts.append(workshop.host_territory)
+    form.host_territory_id.choices = [SelectChoice("", _("— Choisir un territoire —"))] + [
+        SelectChoice(t.id, t.name) for t in hosts
+    ]
+    form.challenge_id.choices = [SelectChoice("", _("— Choisir un défi —"))] + [
+        SelectChoice(c.id, c.name) for c in tours.all_challenges()
+    ]
+    suggested = service.suggested_territories(form.challenge_id.data)
+    suggested_ids = [t.id for t in suggested]
+    others = [t for t in territories if t.id not in suggested_ids]
+    form.territory_ids.choices = [SelectChoice(t.id, t.name) for t in suggested + others]
+    form.stop_id.choices = [SelectChoice("", _("— Aucune —"))] + [
+        SelectChoice(s.id, f"{s.territory.name} – {stop_day(s)}")
+        for s in tours.tour_stops(tour, include_drafts=True)
+    ]
+    form.facilitator_ids.choices = [
+        SelectChoice(s.id, f"{s.name} — {s.title}" if s.title else s.name) for s in all_speakers()
+    ]
+    return suggested_ids
+
+
+def _check_suggestions(form: WorkshopForm, suggested_ids: list[int]) -> None:
+    """Tick the suggested territories, keeping those already ticked."""
+    checked = [i for i in form.territory_ids.data or [] if i is not None]
+    form.territory_ids.data = checked + [i for i in suggested_ids if i not in checked]
+
+
+def _render_form(form, tour, workshop, suggested_ids, status=200, conflict=None):
+    return (
+        render_template(
+            "workshop_admin/workshop_form.html",
+            form=form,
+            tour=tour,
+            workshop=workshop,
+            suggested_ids=suggested_ids,
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+def _chosen_challenge() -> int | None:
+    """?defi=<challenge id> on the new form; an unknown challenge is a 404."""
+    raw = request.args.get("defi", "").strip()
+    if not raw:
+        return None
+    challenge_id = int_or_none(raw)
+    if challenge_id is None or db.session.get(Challenge, challenge_id) is None:
+        abort(404, description=_("Défi inconnu."))
+    return challenge_id
+
+
+@bp.route("/tours/<slug>/workshops/new", methods=["GET", "POST"])
+def new(slug: str):
+    tour = _tour_or_404(slug)
+    form = WorkshopForm()
+    if request.method == "GET":
+        form.challenge_id.data = _chosen_challenge()
+    suggested_ids = _prepare_form(form, tour, None)
+    own = [c.value for c in form.host_territory_id.choices if c.value != ""]
+    if not own:
+        abort(403, description=_("Vous n’êtes organisateur·rice d’aucun territoire."))
+    if request.method == "GET":
+        if len(own) == 1:
+            form.host_territory_id.data = own[0]
+        _check_suggestions(form, suggested_ids)
+        return _render_form(form, tour, None, suggested_ids)
+    if "suggest" in request.form:
+        _check_suggestions(form, suggested_ids)
+        return _render_form(form, tour, None, suggested_ids)
+    if not form.validate():
+        return _render_form(form, tour, None, suggested_ids, 400)
+    _require_host_editor(form.host_territory_id.data)
+    try:
+        workshop = service.create_workshop(tour, form.to_fields())
+    except InvalidInput as exc:
+        db.session.rollback()
+        show_service_errors(form, exc.errors)
+        return _render_form(form, tour, None, suggested_ids, 400)
+    db.session.commit()
+    flash(
+        _(
+            "Atelier « %(title)s » créé en brouillon. Ouvrez-le pour le publier et prendre les "
+            "inscriptions.",
+            title=workshop.title,
+        ),
+        "success",
+    )
+    return redirect(url_for("workshop_admin.edit", workshop_id=workshop.id))
+
+
+class _WorkshopFormData:
+    """A workshop seen as the form's fields, in the host territory's local time."""
+
+    def __init__(self, workshop: Workshop):
+        zone = workshop.host_territory.zone
+        start, end = workshop.local_start, workshop.local_end
+        self.title = workshop.title
+        self.description = workshop.description
+        self.challenge_id = workshop.challenge_id
+        self.host_territory_id = workshop.host_territory_id
+        self.territory_ids = [t.id for t in workshop.territories]
+        self.stop_id = workshop.stop_id
+        self.day = start.date()
+        self.start_time = start.time().replace(tzinfo=None)
+        self.end_time = end.time().replace(tzinfo=None)
+        self.venue_name = workshop.venue_name
+        self.address = workshop.address
+        self.online_url = workshop.online_url
+        self.capacity = workshop.capacity
+        self.opens_day = self.opens_time = self.closes_day = self.closes_time = None
+        if workshop.registration_opens_at:
+            opens = workshop.registration_opens_at.astimezone(zone)
+            self.opens_day, self.opens_time = opens.date(), opens.time().replace(tzinfo=None)
+        if workshop.registration_closes_at:
+            closes = workshop.registration_closes_at.astimezone(zone)
+            self.closes_day, self.closes_time = closes.date(), closes.time().replace(tzinfo=None)
+        self.facilitator_ids = [s.id for s in workshop.facilitators]
+        self.version = workshop.version
+
+
+@bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
+def edit(workshop_id: int):
+    workshop = _workshop_or_404(workshop_id)
+    _require_manager(workshop)
+    tour = workshop.tour
+    form = WorkshopForm(obj=None if request.method == "POST" else _WorkshopFormData(workshop))
+    suggested_ids = _prepare_form(form, tour, workshop)
+    if request.method == "GET":
+        return _render_form(form, tour, workshop, suggested_ids)
+    if "suggest" in request.form:
+        _check_suggestions(form, suggested_ids)
+        return _render_form(form, tour, workshop, suggested_ids)
+    if not form.validate():
+        return _render_form(form, tour, workshop, suggested_ids, 400)
+    if form.host_territory_id.data != workshop.host_territory_id:
+        _require_host_editor(form.host_territory_id.data)
+    try:
+        service.update_workshop(workshop, form.to_fields(), form.expected_version())
+    except InvalidInput as exc:
+        db.session.rollback()
+        show_service_errors(form, exc.errors)
+        return _render_form(form, tour, _workshop_or_404(workshop_id), suggested_ids, 400)
+    except EditConflict as exc:
+        db.session.rollback()
+        current = _workshop_or_404(workshop_id)
+        # Their input stays in the form; saving again now is a deliberate choice.
+        form.version.data = str(current.version)
+        return _render_form(form, tour, current, suggested_ids, 409, conflict=exc.message)
+    db.session.commit()
+    flash(_("Atelier « %(title)s » enregistré.", title=workshop.title), "success")
+    return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
+
+
+# --- opening and cancelling ----------------------------------------------------------------
+
+
+@bp.post("/workshops/<int:workshop_id>/open", endpoint="open")
+def open_workshop(workshop_id: int):
+    workshop = _workshop_or_404(workshop_id)
+    _require_manager(workshop)
+    if workshop.status == WorkshopStatus.OPEN:
+        flash(_("Cet atelier est déjà ouvert."), "info")
+        return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
+    try:
+        service.open_workshop(workshop)
+    except InvalidInput as exc:
+        db.session.rollback()
+        abort(400, description=next(iter(exc.errors.values()))[0])
+    db.session.commit()
+    flash(
+        _(
+            "Atelier « %(title)s » ouvert : il est public et prend les inscriptions.",
+            title=workshop.title,
+        ),
+        "success",
+    )
+    return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
+
+
+@bp.post("/workshops/<int:workshop_id>/cancel")
+def cancel(workshop_id: int):
+    workshop = _workshop_or_404(workshop_id)
+    _require_manager(workshop)
+    if workshop.is_cancelled:
+        flash(_("Cet atelier était déjà annulé."), "info")
+        return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
+    told = len(service.active_registrations(workshop))
+    service.cancel_workshop(workshop)
+    db.session.commit()
+    flash(
+        ngettext(
+            "Atelier annulé : %(num)d personne inscrite est prévenue par e-mail.",
+            "Atelier annulé : %(num)d personnes inscrites sont prévenues par e-mail.",
+            told,
+        ),
+        "success",
+    )
+    return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
+
+
+# --- registrants ---------------------------------------------------------------------------
+
+
+@bp.get("/workshops/<int:workshop_id>/registrations")
+def registrants(workshop_id: int, error: str | None = None, status: int = 200):
+    workshop = _workshop_or_404(workshop_id)
+    _require_viewer(workshop)
+    rows = registering.registrants(workshop)
+    counts = {s.value: sum(1 for r, _pos in rows if r.status == s) for s in RegistrationStatus}
+    return (
+        render_template(
+            "workshop_admin/registrants.html",
+            workshop=workshop,
+            rows=rows,
+            counts=counts,
+            manageable=can_manage_workshop(current_user, workshop),
+            started=datetime.now(UTC) >= workshop.starts_at,
+            error=error,
+        ),
+        status,
+    )
+
+
+def _registration(registration_id: int) -> Registration:
+    registration = db.get_or_404(Registration, registration_id)
+    _require_manager(registration.workshop)
+    return registration
+
+
+def _back_to_registrants(registration: Registration):
+    return redirect(
+        url_for(
+            "workshop_admin.registrants",
+            workshop_id=registration.workshop_id,
+            _anchor=f"registration-{registration.id}",
+        )
+    )
+
+
+def _refused(workshop_id: int, message: str, status: int):
+    db.session.rollback()
+    return registrants(workshop_id, error=message, status=status)
+
+
+@bp.post("/registrations/<int:registration_id>/promote")
+def promote(registration_id: int):
+    registration = _registration(registration_id)
+    workshop_id, name = registration.workshop_id, registration.name
+    try:
+        confirmed = registering.promote_now(registration)
+    except registering.RegistrationRefused as exc:
+        return _refused(workshop_id, exc.message, 409)
+    except InvalidInput as exc:
+        return _refused(workshop_id, next(iter(exc.errors.values()))[0], 400)
+    db.session.commit()
+    if confirmed:
+        flash(_("%(name)s a une place : inscription confirmée.", name=name), "success")
+    else:
+        flash(
+            _(
+                "Atelier complet : %(name)s passe en tête de la liste d’attente et aura la "
+                "prochaine place libérée.",
+                name=name,
+            ),
+            "info",
+        )
+    return _back_to_registrants(registration)
+
+
+@bp.post("/registrations/<int:registration_id>/cancel")
+def cancel_registration(registration_id: int):
+    registration = _registration(registration_id)
+    workshop_id, name = registration.workshop_id, registration.name
+    if registration.status == RegistrationStatus.CANCELLED:
+        flash(_("Cette inscription était déjà annulée."), "info")
+        return _back_to_registrants(registration)
+    try:
+        promoted = registering.cancel_registration(registration, datetime.now(UTC))
+    except registering.RegistrationRefused as exc:
+        return _refused(workshop_id, exc.message, 409)
+    except InvalidInput as exc:
+        return _refused(workshop_id, next(iter(exc.errors.values()))[0], 400)
+    promoted_names = [p.name for p in promoted]
+    db.session.commit()
+    flash(_("Inscription de %(name)s annulée ; un e-mail l’en informe.", name=name), "success")
+    for promoted_name in promoted_names:
+        flash(
+            _("%(name)s quitte la liste d’attente : sa place est confirmée.", name=promoted_name),
+            "info",
+        )
+    return _back_to_registrants(registration)
+
+
+ATTENDANCE_MESSAGES = {
+    True: _l("%(name)s : présent·e."),
+    False: _l("%(name)s : absent·e."),
+    None: _l("%(name)s : présence effacée."),
+}
+
+
+@bp.post("/registrations/<int:registration_id>/attendance")
+def attendance(registration_id: int):
+    registration = _registration(registration_id)
+    form = AttendanceForm()
+    if not form.validate():
+        abort(400, description=_("Présence inconnue : choisissez présent·e, absent·e ou —."))
+    attended = form.attended_value()
+    registering.set_attendance(registration, attended)
+    db.session.commit()
+    flash(ATTENDANCE_MESSAGES[attended] % {"name": registration.name}, "success")
+    return _back_to_registrants(registration)
+
+
+@bp.post("/registrations/<int:registration_id>/anonymise")
+def anonymise(registration_id: int):
+    registration = _registration(registration_id)
+    workshop_id = registration.workshop_id
+    try:
+        registering.anonymise(registration, datetime.now(UTC))
+    except InvalidInput as exc:
+        return _refused(workshop_id, next(iter(exc.errors.values()))[0], 400)
+    db.session.commit()
+    flash(
+        _("Inscription anonymisée : la personne n’est plus identifiable, sa place reste comptée."),
+        "success",
+    )
+    return _back_to_registrants(registration)
+
+
+# --- export --------------------------------------------------------------------------------
+
+CSV_INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """Text a spreadsheet shows as text: a leading =, +, - or @ would make it a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_INJECTION_STARTS) else text
+
+
+def _ascii_slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+
+
+ATTENDANCE_LABELS = {True: _l("Présent·e"), False: _l("Absent·e"), None: ""}
+
+
+@bp.get("/workshops/<int:workshop_id>/registrations.csv")
+def export(workshop_id: int):
+    """The registrants for French Excel: UTF-8 with a BOM, ";" between cells, CRLF."""
+    workshop = _workshop_or_404(workshop_id)
+    _require_manager(workshop)
+    zone = workshop.host_territory.zone
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            _("Nom"),
+            _("E-mail"),
+            _("Structure"),
+            _("Territoire"),
+            _("Statut"),
+            _("Position en liste d’attente"),
+            _("Inscrit·e le"),
+            _("Présence"),
+        ]
+    )
+    for registration, position in registering.registrants(workshop):
+        writer.writerow(
+            _cell(value)
+            for value in (
+                registration.name,
+                registration.email,
+                registration.organisation,
+                registration.territory.name if registration.territory else "",
+                registration.status_label,
+                position,
+                registration.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+                ATTENDANCE_LABELS[registration.attended],
+            )
+        )
+    filename = f"inscrits-{_ascii_slug(workshop.title) or workshop.id}.csv"
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
