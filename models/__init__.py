@@ -1,5 +1,6 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
+from models.calendar import FeedOwner, FeedRevision, PrivateFeed
 from models.round_table import (
     PARTICIPANT_ROLE_LABELS,
     ParticipantRole,
@@ -43,10 +44,13 @@ __all__ = [
     "Availability",
     "AvailabilityKind",
     "Challenge",
+    "FeedOwner",
+    "FeedRevision",
     "MailStatus",
     "Organisation",
     "OutboxMail",
     "ParticipantRole",
+    "PrivateFeed",
     "Registration",
     "RegistrationStatus",
     "Role",

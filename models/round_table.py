@@ -11,7 +11,7 @@ from extensions import db
 from models.speaker import Speaker
 from models.territory import Challenge
 from models.tour import TourStop
-from models.types import UTCDateTime, text_enum, utc_now
+from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 
 class ParticipantRole(StrEnum):
@@ -45,6 +45,8 @@ class RoundTable(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     room: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_calendar_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)

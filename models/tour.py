@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.territory import Organisation, Territory
-from models.types import UTCDateTime, text_enum, utc_now
+from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 
 class Tour(db.Model):
@@ -70,6 +70,9 @@ class TourStop(db.Model):
         default=StopStatus.DRAFT,
     )
     description: Mapped[str] = mapped_column(Text, default="")
+    # Calendar identity: the UID never changes; SEQUENCE grows with time, place or status.
+    uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_calendar_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
     # Optimistic locking: SQLAlchemy adds "AND version = :old" to every UPDATE.
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -1,5 +1,6 @@
 """Column types shared by the models."""
 
+import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -43,3 +44,8 @@ def text_enum(enum: type[StrEnum], length: int) -> Enum:
     return Enum(
         enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
     )
+
+
+def new_calendar_uid() -> str:
+    """Random, so that it never changes with the title or the time of the item."""
+    return f"{uuid.uuid4()}@tournee-french-impact"

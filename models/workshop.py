@@ -1,6 +1,5 @@
 """Cross-territory workshops, the registrations of their participants."""
 
-import uuid
 from datetime import datetime
 from enum import StrEnum
 
@@ -22,7 +21,7 @@ from extensions import db
 from models.speaker import Speaker
 from models.territory import Challenge, Territory
 from models.tour import Tour, TourStop
-from models.types import UTCDateTime, text_enum, utc_now
+from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 
 class WorkshopStatus(StrEnum):
@@ -50,11 +49,6 @@ workshop_facilitators = Table(
     Column("workshop_id", ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
     Column("speaker_id", ForeignKey("speakers.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-def new_calendar_uid() -> str:
-    """Random, so that it never changes with the title or the time of the item."""
-    return f"{uuid.uuid4()}@tournee-french-impact"
 
 
 class Workshop(db.Model):
@@ -173,6 +167,7 @@ class Registration(db.Model):
     status: Mapped[RegistrationStatus] = mapped_column(text_enum(RegistrationStatus, 20))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attended: Mapped[bool | None] = mapped_column(Boolean)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -216,6 +216,10 @@ def registration_by_token(token: str) -> Registration | None:
 
 def _promote(registration: Registration) -> None:
     registration.status = CONFIRMED
+    # Tentative → confirmed in the person's private feed: a status change, so a new SEQUENCE.
+    registration.calendar_sequence = (
+        max(registration.calendar_sequence, registration.workshop.sequence) + 1
+    )
     mail.queue_registration_mail("promoted", registration)
 
 

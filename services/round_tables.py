@@ -92,7 +92,10 @@ def update_round_table(
                 "actuelle, puis enregistrez de nouveau si besoin."
             )
         )
+    before = (table.starts_at, table.ends_at, table.room)
     _apply(table, table.stop, fields)
+    if (table.starts_at, table.ends_at, table.room) != before:
+        table.sequence += 1
     try:
         db.session.flush()
     except StaleDataError as exc:

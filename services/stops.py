@@ -142,12 +142,39 @@ def _flush_guarded(stop: TourStop) -> None:
         ) from exc
 
 
+def _when_and_where(stop: TourStop) -> tuple:
+    return (
+        stop.starts_at,
+        stop.ends_at,
+        stop.territory_id,
+        stop.venue_name,
+        stop.address,
+        stop.latitude,
+        stop.longitude,
+    )
+
+
+def bump_sequence(stop: TourStop, with_round_tables: bool) -> None:
+    """Calendar clients only take an update whose SEQUENCE is higher. A stop's round tables
+    show its place and its status, so they follow when those change."""
+    stop.sequence += 1
+    if with_round_tables:
+        # Loading the round tables must not flush early: the guarded flush reports conflicts.
+        with db.session.no_autoflush:
+            for table in stop.round_tables:
+                table.sequence += 1
+
+
 def update_stop(
     stop: TourStop, fields: StopFields, expected_version: int | None, author: User
 ) -> TourStop:
     _check_version(stop, expected_version)
     resolved = _resolve(stop.tour, fields)
+    before = _when_and_where(stop)
     _apply(stop, resolved, fields, author)
+    if _when_and_where(stop) != before:
+        place_changed = before[2:] != _when_and_where(stop)[2:]
+        bump_sequence(stop, with_round_tables=place_changed)
     _flush_guarded(stop)
     return stop
 
@@ -160,5 +187,6 @@ def set_stop_status(
     if stop.status != status:
         stop.status = status
         stop.updated_by = author
+        bump_sequence(stop, with_round_tables=True)
         _flush_guarded(stop)
     return stop

@@ -241,7 +241,9 @@ def _locked_capacity_change(workshop: Workshop, capacity: int, expected_version)
 def open_workshop(workshop: Workshop) -> None:
     if workshop.status == WorkshopStatus.CANCELLED:
         raise InvalidInput({"": [_("Un atelier annulé ne peut pas être rouvert.")]})
-    workshop.status = WorkshopStatus.OPEN
+    if workshop.status != WorkshopStatus.OPEN:
+        workshop.status = WorkshopStatus.OPEN
+        workshop.sequence += 1
     db.session.flush()
 
 

@@ -1,0 +1,89 @@
+"""What calendar feeds need beyond the items: a revision for cheap freshness checks, and
+private feed links."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, event, insert, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from extensions import db
+from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
+from models.speaker import Speaker
+from models.territory import Challenge, Territory
+from models.tour import Tour, TourStop
+from models.types import UTCDateTime, text_enum, utc_now
+from models.workshop import Workshop
+
+
+class FeedRevision(db.Model):
+    """One row: bumped in the same transaction as any change to what public feeds show.
+    A feed's ETag derives from it, so answering If-None-Match needs no calendar built."""
+
+    __tablename__ = "feed_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+# Registrations are left out on purpose: they change often and concurrently, and a shared
+# row would serialise them; private participant feeds check them on their own.
+FEED_MODELS = (
+    Tour,
+    TourStop,
+    RoundTable,
+    RoundTableParticipant,
+    StopSpeaker,
+    Speaker,
+    Workshop,
+    Territory,
+    Challenge,
+)
+
+
+def _touches_feeds(session: Session) -> bool:
+    if any(isinstance(item, FEED_MODELS) for item in session.new | session.deleted):
+        return True
+    return any(
+        isinstance(item, FEED_MODELS) and session.is_modified(item) for item in session.dirty
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _bump_feed_revision(session: Session, _context, _instances) -> None:
+    if not _touches_feeds(session):
+        return
+    now = utc_now()
+    bumped = session.execute(
+        update(FeedRevision)
+        .where(FeedRevision.id == 1)
+        .values(revision=FeedRevision.revision + 1, changed_at=now)
+    )
+    if bumped.rowcount == 0:  # first change ever (or an emptied test database)
+        session.execute(insert(FeedRevision).values(id=1, revision=1, changed_at=now))
+
+
+class FeedOwner(StrEnum):
+    PARTICIPANT = "participant"
+    SPEAKER = "speaker"
+    ORGANISER = "organiser"
+
+
+class PrivateFeed(db.Model):
+    """One person's own calendar link. Regenerating replaces the token: the old link dies."""
+
+    __tablename__ = "private_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    owner: Mapped[FeedOwner] = mapped_column(text_enum(FeedOwner, 20))
+    # Exactly one of these, by owner: the participant's e-mail, the speaker, the user.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    speaker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("speakers.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
