@@ -4,13 +4,15 @@
 
 import uuid
 
-from flask import current_app, has_request_context, render_template, request, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models import OutboxMail, Registration, RegistrationStatus
 from services.invitations import workshop_invitation
+from services.private_feeds import participant_feed_link
+from services.urls import absolute_url
 
 SUBJECTS = {
     "confirmed": _l("Inscription confirmée : %(title)s"),
@@ -22,15 +24,6 @@ SUBJECTS = {
 }
 # Mails that give a seat, and so carry (or update) the calendar invitation.
 SEAT_KINDS = {"confirmed", "promoted", "workshop_changed"}
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """Links in mails: PUBLIC_URL when configured, else the address the request came to."""
-    path = url_for(endpoint, **values)
-    base = current_app.config.get("PUBLIC_URL") or (
-        request.host_url if has_request_context() else "http://127.0.0.1:5000/"
-    )
-    return base.rstrip("/") + path
 
 
 def _calendar_part(kind: str, registration: Registration, had_seat: bool, description: str):
@@ -61,6 +54,10 @@ def queue_registration_mail(
             "workshop": workshop,
             "manage_url": absolute_url("workshops.registration", token=registration.token),
             "workshop_url": absolute_url("workshops.detail", workshop_id=workshop.id),
+            # Their own calendar of every workshop they registered for.
+            "calendar_url": absolute_url(
+                "calendar.private", token=participant_feed_link(registration.email).token
+            ),
             "had_seat": had_seat,
             **context,
         }

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feed_revision'))
     )
+    op.execute("INSERT INTO feed_revision (id, revision, changed_at) VALUES (1, 0, CURRENT_TIMESTAMP)")
     op.create_table('private_feeds',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token', sa.String(length=64), nullable=False),

@@ -1,0 +1,141 @@
+"""Calendar feeds over HTTP: text/calendar, strong ETag, Last-Modified, 304 without
+building the calendar, a short max-age."""
+
+import re
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, request
+from sqlalchemy import select
+from werkzeug.http import http_date, parse_date
+
+from extensions import db
+from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
+from services import feeds, tours
+from services.private_feeds import private_feed
+
+bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+MAX_AGE = 300
+
+
+def _filename(name: str) -> str:
+    ascii_name = name.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "calendrier"
+
+
+def _not_modified(fresh: feeds.Freshness) -> bool:
+    tags = request.headers.get("If-None-Match")
+    if tags:
+        wanted = {tag.strip() for tag in tags.split(",")}
+        return fresh.etag in wanted or "*" in wanted
+    since = parse_date(request.headers.get("If-Modified-Since"))
+    return bool(
+        since and fresh.last_modified and fresh.last_modified.replace(microsecond=0) <= since
+    )
+
+
+def calendar_response(
+    key: str, filename: str, build: Callable[[], feeds.Feed], private=False, participant=None
+) -> Response:
+    fresh = feeds.freshness(key, participant_email=participant)
+    if _not_modified(fresh):
+        response = Response(status=304)
+    else:
+        response = Response(feeds.render(build()), status=200)
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{_filename(filename)}.ics"'
+        )
+    response.headers["ETag"] = fresh.etag
+    if fresh.last_modified:
+        response.headers["Last-Modified"] = http_date(fresh.last_modified)
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={MAX_AGE}"
+    if private:
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _by_slug(model, slug: str):
+    return db.session.scalar(select(model).where(model.slug == slug)) or abort(404)
+
+
+@bp.get("/tours/<slug>.ics")
+def tour(slug: str):
+    tour = tours.tour_by_slug(slug) or abort(404)
+    return calendar_response(f"tour:{tour.id}", tour.slug, lambda: feeds.tour_feed(tour))
+
+
+@bp.get("/territories/<slug>.ics")
+def territory(slug: str):
+    territory = _by_slug(Territory, slug)
+    return calendar_response(
+        f"territory:{territory.id}", territory.slug, lambda: feeds.territory_feed(territory)
+    )
+
+
+@bp.get("/challenges/<slug>.ics")
+def challenge(slug: str):
+    challenge = _by_slug(Challenge, slug)
+    return calendar_response(
+        f"challenge:{challenge.id}",
+        f"defi-{challenge.slug}",
+        lambda: feeds.challenge_feed(challenge),
+    )
+
+
+@bp.get("/speakers/<int:speaker_id>.ics")
+def speaker(speaker_id: int):
+    speaker = db.get_or_404(Speaker, speaker_id)
+    return calendar_response(
+        f"speaker:{speaker.id}", speaker.name, lambda: feeds.speaker_feed(speaker)
+    )
+
+
+@bp.get("/workshops/<int:workshop_id>.ics")
+def workshop(workshop_id: int):
+    workshop = db.get_or_404(Workshop, workshop_id)
+    if not workshop.is_public:
+        abort(404)
+    return calendar_response(
+        f"workshop:{workshop.id}", workshop.title, lambda: feeds.workshop_feed(workshop)
+    )
+
+
+@bp.get("/stops/<int:stop_id>.ics")
+def stop(stop_id: int):
+    stop = tours.visible_stop(stop_id, include_drafts=False) or abort(404)
+    return calendar_response(
+        f"stop:{stop.id}", f"etape-{stop.territory.slug}", lambda: feeds.stop_feed(stop)
+    )
+
+
+@bp.get("/round-tables/<int:table_id>.ics")
+def round_table(table_id: int):
+    table = db.get_or_404(RoundTable, table_id)
+    if not table.stop.is_public:
+        abort(404)
+    return calendar_response(
+        f"round-table:{table.id}", table.title, lambda: feeds.round_table_feed(table)
+    )
+
+
+@bp.get("/private/<token>.ics")
+def private(token: str):
+    link = private_feed(token) or abort(404)
+    key = f"private:{link.id}:{link.token}"
+    if link.owner == FeedOwner.PARTICIPANT:
+        return calendar_response(
+            key, "mes-ateliers", lambda: feeds.participant_feed(link.email), True, link.email
+        )
+    if link.owner == FeedOwner.SPEAKER:
+        speaker = db.session.get(Speaker, link.speaker_id) or abort(404)
+        return calendar_response(
+            key, speaker.name, lambda: feeds.speaker_feed(speaker, include_drafts=True), True
+        )
+    user = db.session.get(User, link.user_id)
+    if user is None or not user.active:
+        abort(404)
+    territory_ids = [t.id for t in (tours.all_territories() if user.is_admin else user.territories)]
+    return calendar_response(
+        key, user.display_name, lambda: feeds.organiser_feed(user, territory_ids), True
+    )

@@ -1,0 +1,54 @@
+"""Private calendar links: one per participant e-mail, speaker or organiser."""
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from extensions import db
+from models import FeedOwner, PrivateFeed, Speaker, User
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
+    """Get or create, safe when two requests create the same link at once: the insert does
+    nothing on conflict instead of failing the registration that triggered it."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(PrivateFeed)
+        .values(token=new_feed_token(), owner=owner, **who)
+        .on_conflict_do_nothing()
+    )
+    ((column, value),) = who.items()
+    return db.session.execute(
+        select(PrivateFeed).where(getattr(PrivateFeed, column) == value)
+    ).scalar_one()
+
+
+def participant_feed_link(email: str) -> PrivateFeed:
+    return _ensure(FeedOwner.PARTICIPANT, email=email)
+
+
+def speaker_feed_link(speaker: Speaker) -> PrivateFeed:
+    return _ensure(FeedOwner.SPEAKER, speaker_id=speaker.id)
+
+
+def organiser_feed_link(user: User) -> PrivateFeed:
+    return _ensure(FeedOwner.ORGANISER, user_id=user.id)
+
+
+def regenerate(link: PrivateFeed) -> PrivateFeed:
+    """A new token; the old address answers 404 from now on."""
+    link.token = new_feed_token()
+    db.session.flush()
+    return link
+
+
+def private_feed(token: str) -> PrivateFeed | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(PrivateFeed).where(PrivateFeed.token == token))
