@@ -14,6 +14,7 @@ from services import tours
 from services.calendar_view import default_month, month_grid, parse_month
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
+from services.urls import absolute_url
 
 bp = Blueprint("public", __name__)
 
@@ -77,6 +78,7 @@ def index():
         upcoming=upcoming,
         territories=tours.all_territories(),
         unscheduled=tours.unscheduled_territories(tour, include_drafts),
+        feed_url=absolute_url("calendar.tour", slug=tour.slug),
     )
 
 
@@ -94,6 +96,7 @@ def tour(slug: str):
         grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
         map_data=tour_map_data(stops, unscheduled),
         unscheduled=unscheduled,
+        feed_url=absolute_url("calendar.tour", slug=tour.slug),
     )
 
 
@@ -114,7 +117,12 @@ def territories():
 def territory(slug: str):
     territory = tours.territory_by_slug(slug) or abort(404)
     stops = tours.territory_stops(territory, include_drafts=can_see_drafts(current_user))
-    return render_template("public/territory.html", territory=territory, stops=stops)
+    return render_template(
+        "public/territory.html",
+        territory=territory,
+        stops=stops,
+        feed_url=absolute_url("calendar.territory", slug=territory.slug),
+    )
 
 
 @bp.get("/healthz")

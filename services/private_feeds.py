@@ -17,16 +17,18 @@ def new_feed_token() -> str:
 def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
     """Get or create, safe when two requests create the same link at once: the insert does
     nothing on conflict instead of failing the registration that triggered it."""
+    ((column, value),) = who.items()
+    existing = select(PrivateFeed).where(getattr(PrivateFeed, column) == value)
+    link = db.session.scalar(existing)
+    if link is not None:  # the common case: a read, no write lock taken
+        return link
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
         insert(PrivateFeed)
         .values(token=new_feed_token(), owner=owner, **who)
         .on_conflict_do_nothing()
     )
-    ((column, value),) = who.items()
-    return db.session.execute(
-        select(PrivateFeed).where(getattr(PrivateFeed, column) == value)
-    ).scalar_one()
+    return db.session.execute(existing).scalar_one()
 
 
 def participant_feed_link(email: str) -> PrivateFeed:

@@ -16,7 +16,9 @@ from services.errors import EditConflict, InvalidInput
 from services.local_time import today_in_france
 from services.permissions import can_edit_territory, editable_territory_ids
 from services.planning_warnings import tour_warnings, warnings_by_stop, warnings_for_stop
+from services.private_feeds import organiser_feed_link, regenerate
 from services.stops import create_stop, set_stop_status, update_stop
+from services.urls import absolute_url
 
 bp = Blueprint("board", __name__)
 
@@ -49,6 +51,24 @@ def index():
     if tour is None:
         abort(404, description=_("Aucune tournée n’existe encore."))
     return redirect(url_for("board.tour", slug=tour.slug))
+
+
+@bp.get("/profile")
+def profile():
+    # The organiser's private feed, created on first view: hence the commit.
+    link = organiser_feed_link(current_user)
+    private_feed_url = absolute_url("calendar.private", token=link.token)
+    db.session.commit()
+    page = render_template("board/profile.html", private_feed_url=private_feed_url)
+    return page, 200, {"Cache-Control": "private, no-store"}
+
+
+@bp.post("/profile/calendar/regenerate")
+def regenerate_calendar():
+    regenerate(organiser_feed_link(current_user))
+    db.session.commit()
+    flash(_("Nouveau lien d’agenda créé : l’ancien ne fonctionne plus."), "success")
+    return redirect(url_for("board.profile", _anchor="mon-agenda"))
 
 
 @bp.get("/tours/<slug>/")

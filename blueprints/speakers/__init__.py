@@ -18,6 +18,7 @@ from services.engagements import Engagement, engagements_of
 from services.errors import EditConflict, InvalidInput
 from services.permissions import can_edit_speakers, can_remove_speaker, can_see_drafts
 from services.planning_warnings import speakers_warnings
+from services.private_feeds import regenerate, speaker_feed_link
 from services.rich_text import render_markdown
 from services.speakers import (
     add_availability,
@@ -30,6 +31,7 @@ from services.speakers import (
     search_speakers,
     update_speaker,
 )
+from services.urls import absolute_url
 
 bp = Blueprint("speakers", __name__)
 
@@ -137,6 +139,12 @@ def index():
 @bp.get("/speakers/<int:speaker_id>")
 def profile(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
+    private_feed_url = None
+    if can_edit_speakers(current_user):
+        # Organisers see the speaker's private link, created on first view (hence the commit).
+        link = speaker_feed_link(speaker)
+        private_feed_url = absolute_url("calendar.private", token=link.token)
+        db.session.commit()
     organiser = can_see_drafts(current_user)
     engagements = engagements_of([speaker.id], include_drafts=organiser)[speaker.id]
     return render_template(
@@ -147,7 +155,27 @@ def profile(speaker_id: int):
         organiser=organiser,
         warnings=speakers_warnings([speaker]) if organiser else [],
         can_remove=can_remove_speaker(current_user, speaker),
+        feed_url=absolute_url("calendar.speaker", speaker_id=speaker.id),
+        private_feed_url=private_feed_url,
     )
+
+
+@bp.post("/board/speakers/<int:speaker_id>/calendar/regenerate", endpoint="regenerate_calendar")
+@login_required
+def regenerate_calendar(speaker_id: int):
+    _require_speaker_editor()
+    speaker = db.get_or_404(Speaker, speaker_id)
+    regenerate(speaker_feed_link(speaker))
+    db.session.commit()
+    flash(
+        _(
+            "Nouveau lien d’agenda privé pour %(name)s : l’ancien ne fonctionne plus. "
+            "Transmettez-lui le nouveau.",
+            name=speaker.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("speakers.profile", speaker_id=speaker.id, _anchor="agenda-prive"))
 
 
 # Creating and editing ---------------------------------------------------------------------

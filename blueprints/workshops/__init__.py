@@ -16,10 +16,16 @@ from models import Challenge, Territory
 from services import registrations as registering
 from services import tours
 from services.errors import InvalidInput
+from services.local_time import today_in_france
 from services.permissions import can_see_drafts
+from services.private_feeds import participant_feed_link, regenerate
+from services.urls import absolute_url
 from services.workshops import confirmed_counts, public_workshops, workshop_for
 
 bp = Blueprint("workshops", __name__)
+
+# Pages that carry a private link: kept out of shared caches and browser history caches.
+PRIVATE_PAGE_HEADERS = {"Cache-Control": "private, no-store"}
 
 
 def _filter(model, slug_name: str, label: str):
@@ -38,6 +44,17 @@ def index():
     territory = _filter(Territory, "territoire", _("Territoire"))
     workshops = public_workshops(challenge, territory)
     counts = confirmed_counts([w.id for w in workshops])
+    feed_url = feed_name = None
+    if challenge is not None:
+        feed_url = absolute_url("calendar.challenge", slug=challenge.slug)
+        feed_name = _("Défi : %(name)s", name=challenge.name)
+    elif territory is not None:
+        feed_url, feed_name = (
+            absolute_url("calendar.territory", slug=territory.slug),
+            territory.name,
+        )
+    elif (tour := tours.current_tour(today_in_france())) is not None:
+        feed_url, feed_name = absolute_url("calendar.tour", slug=tour.slug), tour.title
     return render_template(
         "workshops/index.html",
         workshops=workshops,
@@ -46,6 +63,8 @@ def index():
         territories=tours.all_territories(),
         challenge=challenge,
         territory=territory,
+        feed_url=feed_url,
+        feed_name=feed_name,
     )
 
 
@@ -68,6 +87,11 @@ def _render_workshop(workshop, form, status=200, refusal=None):
             closed_reason=registering.registration_problem(workshop, now),
             seats_left=registering.seats_left(workshop),
             waiting=len(registering.waitlist(workshop)),
+            feed_url=(
+                absolute_url("calendar.workshop", workshop_id=workshop.id)
+                if workshop.is_public
+                else None
+            ),
         ),
         status,
     )
@@ -113,12 +137,28 @@ def _registration_or_404(token: str):
 @bp.get("/registrations/<token>")
 def registration(token: str):
     registration = _registration_or_404(token)
-    return render_template(
+    # The participant's own feed (all their workshops), created here if their mail has not
+    # created it yet: hence the commit.
+    link = participant_feed_link(registration.email)
+    private_feed_url = absolute_url("calendar.private", token=link.token)
+    db.session.commit()
+    page = render_template(
         "workshops/registration.html",
         registration=registration,
         workshop=registration.workshop,
         position=registering.waitlist_position(registration),
+        private_feed_url=private_feed_url,
     )
+    return page, 200, PRIVATE_PAGE_HEADERS
+
+
+@bp.post("/registrations/<token>/calendar/regenerate")
+def regenerate_calendar(token: str):
+    registration = _registration_or_404(token)
+    regenerate(participant_feed_link(registration.email))
+    db.session.commit()
+    flash(_("Nouveau lien d’agenda créé : l’ancien ne fonctionne plus."), "success")
+    return redirect(url_for("workshops.registration", token=token, _anchor="mon-agenda"))
 
 
 @bp.post("/registrations/<token>/cancel")
