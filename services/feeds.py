@@ -7,7 +7,9 @@ queries for 10 items as for 10,000.
 """
 
 import hashlib
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -229,6 +231,37 @@ def render(feed: Feed) -> bytes:
         calendar.add_component(_event(item, organizer))
     ical.add_timezones(calendar, {item.zone for item in unique} or {"Europe/Paris"})
     return calendar.to_ical()
+
+
+class RenderedFeeds:
+    """The last feeds rendered by this process, by ETag. The ETag names exact bytes (it
+    changes with any change of the data), so a hit is always right; a client that never
+    sends If-None-Match still costs no rebuild while nothing changes."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, etag: str, build: Callable[[], Feed]) -> bytes:
+        with self._lock:
+            if etag in self._entries:
+                self._entries.move_to_end(etag)
+                return self._entries[etag]
+        body = render(build())
+        with self._lock:
+            self._entries[etag] = body
+            while sum(map(len, self._entries.values())) > self.max_bytes and len(self._entries) > 1:
+                self._entries.popitem(last=False)
+        return body
+
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+rendered_feeds = RenderedFeeds()
 
 
 # Loading -------------------------------------------------------------------------------

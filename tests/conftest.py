@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 import config
 from app import create_app
 from extensions import db, limiter
+from services.feeds import rendered_feeds
 from tests.helpers import World, build_world
 
 
@@ -71,6 +72,8 @@ def _empty_database_after_test(app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
     limiter.reset()
+    # The emptied database starts its feed revision again: forget feeds rendered before.
+    rendered_feeds.clear()
 
 
 @pytest.fixture

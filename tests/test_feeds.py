@@ -491,3 +491,15 @@ def test_participant_private_feed_shows_exactly_their_workshops(app, client, wor
     ]
     assert promoted["STATUS"] == "CONFIRMED"
     assert promoted["SEQUENCE"] > before
+
+
+def test_unchanged_feed_is_served_again_without_rebuilding_it(app, client, world, programme):
+    first = get_feed(client).data
+    with count_queries(app) as queries:
+        again = get_feed(client).data
+    assert again == first
+    assert len(queries) == 2  # the tour, the revision: nothing loaded to rebuild it
+    with app.app_context():
+        db.session.get(TourStop, world.nantes_stop_id).venue_name = "Solilab, Nantes"
+        db.session.commit()
+    assert b"Solilab\\, Nantes" in get_feed(client).data

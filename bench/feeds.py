@@ -1,0 +1,771 @@
+"""Calendar feed throughput under gunicorn (a measurement tool, not part of the test suite).
+
+For each size (2,000 and 20,000 items by default): a fresh scratch database, migrated; a
+synthetic tour whose stops, round tables and workshops make that many calendar items; the app
+served by gunicorn on loopback. Then, for a few seconds each, client threads of the standard
+library ask for the full tour feed, for the same feed with If-None-Match (304), and for
+/healthz, and the requests per second of each are printed, with the ratios to /healthz.
+
+    .venv/bin/python bench/feeds.py [--sizes 2000,20000] [--seconds 5] [--workers 2]
+                                    [--concurrency 4] [--database postgresql://…/fit_bench]
+
+Nothing is asserted about timings: the numbers depend on the machine.
+"""
+
+# ruff: noqa: E402 — the project's modules are importable once its root is on sys.path.
+
+import argparse
+import contextlib
+import http.client
+import logging
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, make_url, text, update
+from sqlalchemy.exc import SQLAlchemyError
+
+import config
+from app import create_app
+from extensions import db
+from models import (
+    Challenge,
+    FeedRevision,
+    Organisation,
+    ParticipantRole,
+    RoundTable,
+    RoundTableParticipant,
+    Speaker,
+    StopSpeaker,
+    StopStatus,
+    Territory,
+    TerritoryKind,
+    Tour,
+    TourStop,
+    Workshop,
+    WorkshopStatus,
+    utc_now,
+    workshop_facilitators,
+    workshop_territories,
+)
+from models.types import new_calendar_uid
+from services import demo_data
+
+GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
+HOST = "127.0.0.1"
+SECRET_KEY = "feed-benchmark-secret-not-for-production"
+TOUR_SLUG = "tournee-bench"
+WARM_UP_SECONDS = 1.0
+HTTP_TIMEOUT = 300  # seconds: a 20,000-item feed on a slow machine may take a while
+STARTUP_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
+WORKER_TIMEOUT = 300  # gunicorn's --timeout, so that a slow full feed is measured, not killed
+SPEAKERS = 120
+
+
+class BenchError(Exception):
+    """A request failed or the data is not what the benchmark expects."""
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# Scratch databases ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def scratch_database(database: str | None, size: int, scratch_dir: Path) -> Iterator[str]:
+    """A new empty database for one size, removed afterwards."""
+    if database is None:
+        path = scratch_dir / f"feeds-bench-{size}.sqlite3"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    url = config.normalise_database_url(database)
+    name = make_url(url).database or ""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield url
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def checked_database_option(database: str | None) -> str | None:
+    if database is None:
+        return None
+    if not database.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        raise ValueError("--database takes a postgresql:// URL (SQLite is the default)")
+    name = make_url(config.normalise_database_url(database)).database or ""
+    if "bench" not in name or '"' in name:
+        raise ValueError(
+            f"--database names the database {name!r}: the benchmark drops and re-creates it, "
+            "so its name must contain 'bench'."
+        )
+    return database
+
+
+def migrate(url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
+    with app.app_context():
+        logging.disable(logging.INFO)  # Alembic's "Running upgrade …" lines
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+        db.engine.dispose()
+
+
+# The synthetic tour --------------------------------------------------------------------
+
+FIRST_NAMES = ["Camille", "Dominique", "Élise", "Karim", "Léa", "Mathieu", "Nadia", "Sébastien"]
+LAST_NAMES = ["Benali", "Dubois", "Fontaine", "Garnier", "Lefèvre", "Moreau", "Nguyen", "Roux"]
+TITLES = [
+    "Directrice d’une coopérative d’insertion",
+    "Chargé de mission innovation sociale",
+    "Présidente de la CRESS",
+    "Fondateur d’une ressourcerie",
+    "",
+]
+ROOMS = ["Grande salle", "Salle Simone Veil", "Atelier 2", "Auditorium", ""]
+STREETS = ["rue de la République", "boulevard Jean Jaurès", "quai des Chartrons", "place du Marché"]
+STOP_TEXT = (
+    "Visite des initiatives du collectif, rencontre avec les porteurs de projets du territoire "
+    "et signature de la charte French Impact ; déjeuner partagé avec les partenaires, élus et "
+    "entreprises engagées. Accès : tram ligne 1, arrêt « Centre », parking vélos sur place."
+)
+TABLE_TEXT = (
+    "Échanges entre acteurs de l’économie sociale et solidaire, collectivités et "
+    "entreprises : freins rencontrés, financements, essaimage des solutions qui marchent."
+)
+WORKSHOP_TEXT = (
+    "Atelier inter-territoires : chaque territoire présente son expérience en dix minutes, "
+    "puis travail en petits groupes sur les conditions de réussite et un plan d’action commun."
+)
+
+
+@dataclass(frozen=True)
+class Counts:
+    stops: int
+    round_tables: int
+    workshops: int
+
+    @classmethod
+    def split(cls, items: int) -> "Counts":
+        """About a third each; every stop has at most one round table more than another."""
+        third = items // 3
+        return cls(stops=items - 2 * third, round_tables=third, workshops=third)
+
+    @property
+    def items(self) -> int:
+        return self.stops + self.round_tables + self.workshops
+
+
+def _address(number: int, territory: Territory) -> str:
+    return f"{number % 120 + 1} {STREETS[number % len(STREETS)]}\n{territory.name}"
+
+
+def build_tour(url: str, items: int) -> Counts:
+    """Territories, challenges and speakers through the ORM; then the items as Core bulk
+    inserts with ids chosen here (the tables are empty), so 20,000 items take seconds."""
+    counts = Counts.split(items)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
+    with app.app_context():
+        challenges = [
+            Challenge(name=name, slug=slug) for slug, name in demo_data.CHALLENGES.items()
+        ]
+        territories = []
+        for entry in demo_data.TERRITORIES:
+            latitude, longitude = entry["position"] or (None, None)
+            territory = Territory(
+                name=entry["name"],
+                slug=entry["slug"],
+                kind=TerritoryKind(entry["kind"]) if entry["kind"] else None,
+                region=entry["region"],
+                timezone=entry.get("timezone", "Europe/Paris"),
+                latitude=latitude,
+                longitude=longitude,
+            )
+            territory.organisations = [
+                Organisation(name=f"Collectif French Impact {entry['name']}", position=0),
+                Organisation(name=f"Maison de l’ESS {entry['name']}", position=1),
+            ]
+            territories.append(territory)
+        speakers = [
+            Speaker(
+                name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} "
+                f"{LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]} {n // 64 + 1}",
+                title=TITLES[n % len(TITLES)],
+                organisation=f"Structure {n}",
+                email=f"intervenant{n}@example.org",
+            )
+            for n in range(SPEAKERS)
+        ]
+        tour = Tour(
+            title="Tournée de mesure",
+            slug=TOUR_SLUG,
+            description="Tournée synthétique pour mesurer les flux de calendrier.",
+            start_date=date(2019, 2, 1),
+            end_date=date(2031, 12, 31),
+        )
+        db.session.add_all([tour, *challenges, *territories, *speakers])
+        db.session.commit()  # the ORM's before_flush hook creates the feed revision row
+
+        now = utc_now()
+        base = datetime(2019, 2, 1, 8, tzinfo=UTC)
+        stops, stop_speakers, tables, participants = [], [], [], []
+        for number in range(counts.stops):
+            territory = territories[number % len(territories)]
+            start = base + timedelta(hours=6 * number)
+            positioned = territory.latitude is not None and number % 2
+            stops.append(
+                {
+                    "id": number + 1,
+                    "tour_id": tour.id,
+                    "territory_id": territory.id,
+                    "starts_at": start,
+                    "ends_at": start + timedelta(hours=5),
+                    "venue_name": f"Tiers-lieu {number}",
+                    "address": _address(number, territory),
+                    "latitude": territory.latitude + 0.01 if positioned else None,
+                    "longitude": territory.longitude + 0.01 if positioned else None,
+                    "host_organisation_id": territory.organisations[number % 2].id,
+                    "status": StopStatus.CANCELLED if number % 40 == 39 else StopStatus.CONFIRMED,
+                    "description": STOP_TEXT,
+                    "uid": new_calendar_uid(),
+                    "sequence": number % 3,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            for position, (speaker, role) in enumerate(
+                [
+                    (speakers[0], ParticipantRole.KEYNOTE),
+                    (speakers[1 + number % (SPEAKERS - 1)], ParticipantRole.HOST),
+                ]
+            ):
+                stop_speakers.append(
+                    {
+                        "id": len(stop_speakers) + 1,
+                        "stop_id": number + 1,
+                        "speaker_id": speaker.id,
+                        "role": role,
+                        "position": position,
+                    }
+                )
+        for number in range(counts.round_tables):
+            stop = stops[number % counts.stops]
+            challenge = challenges[number % len(challenges)]
+            start = stop["starts_at"] + timedelta(hours=1 + number // counts.stops)
+            tables.append(
+                {
+                    "id": number + 1,
+                    "stop_id": stop["id"],
+                    "title": f"{challenge.name} : que faire ensemble ? ({number + 1})",
+                    "challenge_id": challenge.id,
+                    "starts_at": start,
+                    "ends_at": start + timedelta(minutes=90),
+                    "room": ROOMS[number % len(ROOMS)],
+                    "description": TABLE_TEXT,
+                    "uid": new_calendar_uid(),
+                    "sequence": 0,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            roles = [ParticipantRole.MODERATOR, ParticipantRole.PANELIST, ParticipantRole.PANELIST]
+            for position, role in enumerate(roles):
+                participants.append(
+                    {
+                        "id": len(participants) + 1,
+                        "round_table_id": number + 1,
+                        "speaker_id": speakers[(3 * number + position) % SPEAKERS].id,
+                        "role": role,
+                        "position": position,
+                    }
+                )
+        workshops, taking_part, facilitating = [], [], []
+        for number in range(counts.workshops):
+            host = territories[number % len(territories)]
+            others = [territories[(number + k) % len(territories)] for k in (0, 3, 7)]
+            start = base + timedelta(hours=6 * number + 3)
+            workshops.append(
+                {
+                    "id": number + 1,
+                    "tour_id": tour.id,
+                    "title": f"Atelier {number + 1} : essaimer les solutions",
+                    "description": WORKSHOP_TEXT,
+                    "challenge_id": challenges[number % len(challenges)].id,
+                    "host_territory_id": host.id,
+                    "stop_id": None,
+                    "starts_at": start,
+                    "ends_at": start + timedelta(hours=3),
+                    "venue_name": f"Maison de l’ESS {host.name}",
+                    "address": _address(number, host),
+                    "online_url": "https://visio.example/atelier" if number % 4 == 0 else "",
+                    "capacity": 30,
+                    "status": (
+                        WorkshopStatus.CANCELLED if number % 50 == 49 else WorkshopStatus.OPEN
+                    ),
+                    "uid": new_calendar_uid(),
+                    "sequence": 0,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            taking_part += [{"workshop_id": number + 1, "territory_id": t.id} for t in others]
+            facilitating += [
+                {"workshop_id": number + 1, "speaker_id": speakers[(number + k) % SPEAKERS].id}
+                for k in (5, 11)
+            ]
+        for model, rows in (
+            (TourStop, stops),
+            (StopSpeaker, stop_speakers),
+            (RoundTable, tables),
+            (RoundTableParticipant, participants),
+            (Workshop, workshops),
+        ):
+            if rows:
+                db.session.execute(model.__table__.insert(), rows)
+        for table, rows in (
+            (workshop_territories, taking_part),
+            (workshop_facilitators, facilitating),
+        ):
+            if rows:
+                db.session.execute(table.insert(), rows)
+        # Core inserts bypass the ORM hook: bump the revision as a change would.
+        db.session.execute(
+            update(FeedRevision)
+            .where(FeedRevision.id == 1)
+            .values(revision=FeedRevision.revision + 1, changed_at=utc_now())
+        )
+        if db.engine.dialect.name == "postgresql":  # ids were chosen here: move the sequences
+            for model in (TourStop, StopSpeaker, RoundTable, RoundTableParticipant, Workshop):
+                name = model.__tablename__
+                db.session.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"
+                    )
+                )
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return counts
+
+
+# gunicorn ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection(HOST, port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        return response.status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+@dataclass
+class Server:
+    port: int
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-5_000:] if self.log.exists() else ""
+
+
+@contextlib.contextmanager
+def gunicorn(url: str, workers: int, log: Path) -> Iterator[Server]:
+    port = free_port()
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("GUNICORN_CMD_ARGS", "MAIL_SERVER", "WEB_CONCURRENCY")
+    }
+    environment.update(
+        DATABASE_URL=url,
+        SECRET_KEY=SECRET_KEY,
+        PUBLIC_URL=f"http://{HOST}:{port}",
+        MAIL_BACKEND="file",
+        MAIL_FILE_DIR=str(log.parent / "mail"),
+    )
+    command = [
+        str(GUNICORN),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        str(WORKER_TIMEOUT),
+        # No control socket in ~/.gunicorn: it would be shared with any other gunicorn.
+        "--no-control-socket",
+        "app:create_app()",
+    ]
+    # A file, not a pipe: a pipe nobody reads could fill up and block the workers.
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(port, log)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _healthy(port):
+            if process.poll() is not None:
+                raise BenchError(f"gunicorn exited with {process.returncode}:\n{server.log_tail()}")
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"gunicorn did not answer /healthz in {STARTUP_TIMEOUT} s:\n{server.log_tail()}"
+                )
+            time.sleep(0.1)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+# Load ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    requests: int
+    seconds: float
+    closed_by_server: int  # responses after which the server closed the connection
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def hammer(
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    status: int,
+    length: int,
+    seconds: float,
+    concurrency: int,
+) -> Result:
+    """`concurrency` threads, each with its own keep-alive connection, asking `path` again
+    and again for `seconds`; every answer must have `status` and a body of `length` bytes.
+    Requests/second = requests completed / time until the last thread finished."""
+    stop = threading.Event()
+    start = threading.Barrier(concurrency + 1, timeout=30)
+    done = [0] * concurrency
+    closed = [0] * concurrency
+    errors: list[str] = []
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
+        try:
+            start.wait()
+            while not stop.is_set():
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+                if response.status != status or len(body) != length:
+                    asked = f"GET {path} {headers}" if headers else f"GET {path}"
+                    errors.append(
+                        f"{asked} answered {response.status} with {len(body)} bytes "
+                        f"(expected {status} with {length} bytes)"
+                    )
+                    stop.set()
+                    return
+                done[index] += 1
+                closed[index] += response.will_close  # http.client reconnects by itself
+        except Exception as error:  # any failure stops the measurement and is reported
+            errors.append(f"GET {path}: {error!r}")
+            stop.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    stop.wait(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join(HTTP_TIMEOUT + 10)
+    elapsed = time.perf_counter() - began
+    if errors:
+        raise BenchError(errors[0])
+    if any(thread.is_alive() for thread in threads):
+        raise BenchError(f"GET {path}: a client thread did not finish")
+    return Result(sum(done), elapsed, sum(closed))
+
+
+@dataclass
+class FullFeed:
+    body_bytes: int
+    events: int
+    etag: str
+    seconds: float  # one request alone, cold
+
+
+def first_full_feed(port: int, path: str, expected_events: int) -> FullFeed:
+    connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
+    try:
+        began = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        elapsed = time.perf_counter() - began
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise BenchError(f"GET {path} answered {response.status}: {body[:500]!r}")
+    if not (body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")):
+        raise BenchError(f"GET {path} did not answer a VCALENDAR: {body[:200]!r}")
+    etag = response.getheader("ETag")
+    if not etag:
+        raise BenchError(f"GET {path} answered without an ETag")
+    events = body.count(b"\r\nBEGIN:VEVENT\r\n")
+    if events != expected_events:
+        raise BenchError(f"GET {path} holds {events} VEVENTs, expected {expected_events}")
+    return FullFeed(len(body), events, etag, elapsed)
+
+
+def healthz_length(port: int) -> int:
+    connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
+    try:
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise BenchError(f"GET /healthz answered {response.status}: {body[:500]!r}")
+    return len(body)
+
+
+@dataclass
+class Row:
+    items: int
+    feed: FullFeed
+    full: Result
+    not_modified: Result
+    healthz: Result
+
+    @property
+    def results(self) -> list[Result]:
+        return [self.full, self.not_modified, self.healthz]
+
+
+def measure(server: Server, items: int, options: argparse.Namespace) -> Row:
+    path = f"/calendar/tours/{TOUR_SLUG}.ics"
+    feed = first_full_feed(server.port, path, items)
+    progress(
+        f"  full feed: {feed.body_bytes:,} bytes, {feed.events:,} VEVENTs, "
+        f"first request alone {feed.seconds * 1000:.0f} ms"
+    )
+    targets = {
+        "full": (path, {}, 200, feed.body_bytes),
+        "304": (path, {"If-None-Match": feed.etag}, 304, 0),
+        "healthz": ("/healthz", {}, 200, healthz_length(server.port)),
+    }
+    results = {}
+    for name, (url, headers, status, length) in targets.items():
+        hammer(server.port, url, headers, status, length, WARM_UP_SECONDS, options.concurrency)
+        result = hammer(
+            server.port, url, headers, status, length, options.seconds, options.concurrency
+        )
+        progress(
+            f"  {name}: {result.requests:,} requests in {result.seconds:.2f} s = "
+            f"{_figures(result.per_second)} req/s"
+        )
+        results[name] = result
+    return Row(items, feed, results["full"], results["304"], results["healthz"])
+
+
+# Report --------------------------------------------------------------------------------
+
+COLUMNS = [
+    ("items", 7),
+    ("events", 7),
+    ("bytes", 11),
+    ("full req/s", 11),
+    ("304 req/s", 10),
+    ("healthz req/s", 14),
+    ("full/healthz", 13),
+    ("304/healthz", 12),
+]
+
+
+def _figures(value: float) -> str:
+    """At least three significant figures, never in scientific notation: 0.000123, 1.42,
+    871, 1382."""
+    if value <= 0:
+        return "0"
+    if value >= 100:
+        return f"{value:.0f}"
+    value = float(f"{value:.3g}")  # rounded first: 99.96 is 100, not 100.0
+    return f"{value:.{max(0, 2 - math.floor(math.log10(value)))}f}"
+
+
+def _ratio(value: float, reference: float) -> str:
+    return _figures(value / reference) if reference else "n/a"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["  ".join(title.rjust(width) for title, width in COLUMNS)]
+    for row in rows:
+        healthz = row.healthz.per_second
+        cells = [
+            f"{row.items}",
+            f"{row.feed.events}",
+            f"{row.feed.body_bytes}",
+            _figures(row.full.per_second),
+            _figures(row.not_modified.per_second),
+            _figures(healthz),
+            _ratio(row.full.per_second, healthz),
+            _ratio(row.not_modified.per_second, healthz),
+        ]
+        lines.append(
+            "  ".join(cell.rjust(width) for cell, (_, width) in zip(cells, COLUMNS, strict=True))
+        )
+    return "\n".join(lines)
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Requests/second of the tour calendar feed (full and 304) against /healthz, "
+        "under gunicorn on loopback, for synthetic tours of several sizes."
+    )
+    parser.add_argument(
+        "--sizes", default="2000,20000", help="items per tour, comma-separated [2000,20000]"
+    )
+    parser.add_argument("--seconds", type=float, default=5, help="duration of each measurement [5]")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers [2]")
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="client threads, one connection each [4]"
+    )
+    parser.add_argument(
+        "--database",
+        help="a postgresql:// URL whose database name contains 'bench' (dropped and created "
+        "for each size, dropped at the end); default: a scratch SQLite file in a temp dir",
+    )
+    options = parser.parse_args(argv)
+    try:
+        options.sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
+    except ValueError:
+        parser.error("--sizes takes whole numbers separated by commas, e.g. 2000,20000")
+    if not options.sizes or min(options.sizes) < 3:
+        parser.error("every size must be at least 3 (a stop, a round table, a workshop)")
+    if options.seconds <= 0 or options.workers < 1 or options.concurrency < 1:
+        parser.error("--seconds, --workers and --concurrency must be positive")
+    try:
+        options.database = checked_database_option(options.database)
+    except ValueError as error:
+        parser.error(str(error))
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    os.environ["SECRET_KEY"] = SECRET_KEY  # create_app() here must not write instance/secret_key
+    kind = "PostgreSQL" if options.database else "SQLite"
+    progress(
+        f"feeds benchmark: {kind}, gunicorn {options.workers} sync worker(s), "
+        f"{options.concurrency} client thread(s), {options.seconds:g} s per measurement, "
+        f"{os.cpu_count()} CPU(s), Python {platform.python_version()}"
+    )
+    scratch_dir = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
+    rows: list[Row] = []
+    try:
+        for size in options.sizes:
+            progress(f"{size:,} items:")
+            with scratch_database(options.database, size, scratch_dir) as url:
+                began = time.perf_counter()
+                migrate(url)
+                counts = build_tour(url, size)
+                build_seconds = time.perf_counter() - began
+                progress(
+                    f"  built {counts.stops:,} stops, {counts.round_tables:,} round tables, "
+                    f"{counts.workshops:,} workshops in {build_seconds:.1f} s"
+                )
+                log = scratch_dir / f"gunicorn-{size}.log"
+                with gunicorn(url, options.workers, log) as server:
+                    try:
+                        row = measure(server, counts.items, options)
+                    except BenchError as error:
+                        raise BenchError(
+                            f"{error}\n--- gunicorn log ---\n{server.log_tail()}"
+                        ) from None
+                rows.append(row)
+    except (BenchError, OSError, SQLAlchemyError) as error:
+        progress(f"feeds benchmark failed: {error}")
+        return 1
+    finally:
+        shutil.rmtree(scratch_dir, ignore_errors=True)
+    print()
+    print(
+        f"Tour feed vs /healthz — {kind}, gunicorn --workers {options.workers}, "
+        f"{options.concurrency} client threads, {options.seconds:g} s each"
+    )
+    print(table(rows))
+    answered = sum(result.requests for row in rows for result in row.results)
+    closed = sum(result.closed_by_server for row in rows for result in row.results)
+    if closed == answered:
+        print(
+            "(gunicorn's sync workers close the connection after every response: every request "
+            "opened a new loopback connection)"
+        )
+    elif closed:
+        print(f"(the server closed the connection after {closed} of {answered} responses)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
