@@ -255,7 +255,6 @@ class RenderedFeeds:
                 self._entries.popitem(last=False)
         return body
 
-
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
