@@ -22,9 +22,6 @@ import math
 import os
 import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -67,9 +64,9 @@ from models import (
 )
 from models.types import new_calendar_uid
 from services import demo_data
+from tests import live_gunicorn
+from tests.live_gunicorn import HOST, Server
 
-GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
-HOST = "127.0.0.1"
 SECRET_KEY = "feed-benchmark-secret-not-for-production"
 TOUR_SLUG = "tournee-bench"
 WARM_UP_SECONDS = 1.0
@@ -386,91 +383,15 @@ def build_tour(url: str, items: int) -> Counts:
 # gunicorn ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection(HOST, port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        response = connection.getresponse()
-        response.read()
-        return response.status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
-@dataclass
-class Server:
-    port: int
-    log: Path
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-5_000:] if self.log.exists() else ""
-
-
 @contextlib.contextmanager
 def gunicorn(url: str, workers: int, log: Path) -> Iterator[Server]:
-    port = free_port()
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("GUNICORN_CMD_ARGS", "MAIL_SERVER", "WEB_CONCURRENCY")
-    }
-    environment.update(
-        DATABASE_URL=url,
-        SECRET_KEY=SECRET_KEY,
-        PUBLIC_URL=f"http://{HOST}:{port}",
-        MAIL_BACKEND="file",
-        MAIL_FILE_DIR=str(log.parent / "mail"),
-    )
-    command = [
-        str(GUNICORN),
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        str(WORKER_TIMEOUT),
-        # No control socket in ~/.gunicorn: it would be shared with any other gunicorn.
-        "--no-control-socket",
-        "app:create_app()",
-    ]
-    # A file, not a pipe: a pipe nobody reads could fill up and block the workers.
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(port, log)
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not _healthy(port):
-            if process.poll() is not None:
-                raise BenchError(f"gunicorn exited with {process.returncode}:\n{server.log_tail()}")
-            if time.monotonic() > deadline:
-                raise BenchError(
-                    f"gunicorn did not answer /healthz in {STARTUP_TIMEOUT} s:\n{server.log_tail()}"
-                )
-            time.sleep(0.1)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        with live_gunicorn.gunicorn(
+            url, workers, log, worker_timeout=WORKER_TIMEOUT, SECRET_KEY=SECRET_KEY
+        ) as server:
+            yield server
+    except live_gunicorn.GunicornFailed as failure:
+        raise BenchError(str(failure)) from failure
 
 
 # Load ----------------------------------------------------------------------------------

@@ -8,18 +8,12 @@ timeout, and gunicorn is always stopped."""
 
 import html
 import http.client
-import os
 import re
-import signal
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
-from pathlib import Path
 from threading import Barrier
 from urllib.parse import urlencode, urlsplit
 
@@ -38,17 +32,15 @@ from models import (
     WorkshopStatus,
 )
 from services.registrations import waitlist_position
+from tests import live_gunicorn
 from tests.helpers import CSRF_META, World
+from tests.live_gunicorn import HOST, Server
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = PROJECT_ROOT / ".venv" / "bin" / "gunicorn"
-HOST = "127.0.0.1"
 WORKERS = 4
 CAPACITY = 20
 PARTICIPANTS = 60
 CANCELLATIONS = 10
 HTTP_TIMEOUT = 30  # seconds, for every request
-STARTUP_TIMEOUT = 30  # seconds for gunicorn to answer /healthz
 REGISTRATION_LINK = re.compile(r"^/registrations/([A-Za-z0-9_-]+)$")
 STATUS_LINE = re.compile(r'<p class="status-line">\s*<strong>([^<]*)</strong>')
 
@@ -127,35 +119,6 @@ class Visitor:
         return self.send("POST", path, form, connection)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection(HOST, port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        response = connection.getresponse()
-        response.read()
-        return response.status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
-@dataclass
-class Server:
-    port: int
-    log: Path
-
-    def errors(self) -> str:
-        """gunicorn's stderr (its log and any traceback of the workers), for failure messages."""
-        return self.log.read_text(errors="replace")[-20_000:]
-
-
 @pytest.fixture
 def gunicorn(app, database_url, tmp_path) -> Iterator[Server]:
     """The app under gunicorn, 4 workers, serving the database of the suite."""
@@ -164,69 +127,17 @@ def gunicorn(app, database_url, tmp_path) -> Iterator[Server]:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    port = free_port()
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("GUNICORN_CMD_ARGS", "MAIL_SERVER")
-    }
-    environment.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY="concurrency-test-secret-shared-by-the-workers",
-        REGISTRATION_RATE_LIMIT="10000 per minute",
-        MAIL_BACKEND="file",
-        MAIL_FILE_DIR=str(mail_dir),
-        PUBLIC_URL=f"http://{HOST}:{port}",
-    )
-    log = tmp_path / "gunicorn.log"
-    command = [
-        str(GUNICORN),
-        "--workers",
-        str(WORKERS),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "60",
-        # No control socket in ~/.gunicorn: two runs at once (CI's two passes) would share it.
-        "--no-control-socket",
-        "app:create_app()",
-    ]
-    # Output to a file, not a pipe: a pipe nobody reads could fill up and block the workers.
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(port, log)
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not healthy(port):
-            if process.poll() is not None:
-                pytest.fail(
-                    f"gunicorn exited with {process.returncode}:\n{server.errors()}",
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"gunicorn did not answer /healthz in {STARTUP_TIMEOUT} s:\n{server.errors()}",
-                    pytrace=False,
-                )
-            time.sleep(0.1)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        with live_gunicorn.gunicorn(
+            database_url,
+            WORKERS,
+            tmp_path / "gunicorn.log",
+            SECRET_KEY="concurrency-test-secret-shared-by-the-workers",
+            REGISTRATION_RATE_LIMIT="10000 per minute",
+        ) as server:
+            yield server
+    except live_gunicorn.GunicornFailed as failure:
+        pytest.fail(str(failure), pytrace=False)
 
 
 def make_workshop(app, world: World) -> int:
@@ -329,7 +240,7 @@ def test_sixty_simultaneous_registrations_then_ten_cancellations(app, world, gun
         link = REGISTRATION_LINK.match(urlsplit(response.location).path)
         assert response.status == 302 and link, (
             f"{visitor.email}: {response.status} {response.location!r}\n"
-            f"{response.body[:2000]}\n--- gunicorn ---\n{gunicorn.errors()}"
+            f"{response.body[:2000]}\n--- gunicorn ---\n{gunicorn.log_tail()}"
         )
         tokens[visitor.email] = link.group(1)
 
@@ -337,7 +248,7 @@ def test_sixty_simultaneous_registrations_then_ten_cancellations(app, world, gun
     assert before.token == tokens
     confirmed = before.with_status(RegistrationStatus.CONFIRMED)
     waitlisted = before.with_status(RegistrationStatus.WAITLISTED)
-    assert len(confirmed) == CAPACITY, gunicorn.errors()
+    assert len(confirmed) == CAPACITY, gunicorn.log_tail()
     assert len(waitlisted) == PARTICIPANTS - CAPACITY
     assert sorted(before.position.values()) == list(range(1, PARTICIPANTS - CAPACITY + 1))
     # Arrival order, as the lock serialised it: one queue key each, the first 20 got a seat,
@@ -379,7 +290,7 @@ def test_sixty_simultaneous_registrations_then_ten_cancellations(app, world, gun
             and urlsplit(response.location).path == f"/registrations/{tokens[visitor.email]}"
         ), (
             f"{visitor.email}: {response.status} {response.location!r}\n"
-            f"{response.body[:2000]}\n--- gunicorn ---\n{gunicorn.errors()}"
+            f"{response.body[:2000]}\n--- gunicorn ---\n{gunicorn.log_tail()}"
         )
 
     after = snapshot(app, workshop_id)
