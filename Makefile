@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app app
 PYBABEL := $(VENV)/bin/pybabel
 
-.PHONY: run test lint format translations extract-messages chromium clean
+.PHONY: run test lint format translations extract-messages system-libraries chromium clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -21,12 +21,19 @@ translations: $(VENV)/.installed
 
 # The mail sender runs beside the server; in development it writes .eml files to
 # instance/mail/ (set MAIL_SERVER to send over SMTP instead).
-run: $(VENV)/.installed translations
+run: $(VENV)/.installed translations system-libraries
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Mails to participants: instance/mail/*.eml"
 	$(FLASK) mail send --loop & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 		$(FLASK) run --host 127.0.0.1 --port 5000
+
+# WeasyPrint needs Pango and a font; on a bare Debian they come from its packages.
+system-libraries:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi dejavu || { \
+		echo "Installing Pango and fonts for the PDF programmes…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fontconfig >/dev/null; }
 
 # The browser tests drive Debian's Chromium (a browser downloaded by a test tool cannot be
 # fetched here); install it when it is missing.
@@ -35,7 +42,7 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed-dev translations chromium
+test: $(VENV)/.installed-dev translations system-libraries chromium
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev

@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.board import bp as board_bp
     from blueprints.calendar import bp as calendar_bp
+    from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.round_tables import bp as round_tables_bp
     from blueprints.speakers import bp as speakers_bp
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(speakers_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
 

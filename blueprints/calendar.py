@@ -41,7 +41,10 @@ def calendar_response(
     if _not_modified(fresh):
         response = Response(status=304)
     else:
-        response = Response(feeds.rendered_feeds.get_or_render(fresh.etag, build), status=200)
+        response = Response(
+            feeds.rendered_feeds.get_or_render(fresh.etag, lambda: feeds.render(build())),
+            status=200,
+        )
         response.headers["Content-Type"] = "text/calendar; charset=utf-8"
         response.headers["Content-Disposition"] = (
             f'attachment; filename="{_filename(filename)}.ics"'

@@ -7,9 +7,7 @@ queries for 10 items as for 10,000.
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -35,6 +33,7 @@ from models import (
     workshop_territories,
 )
 from services import ical
+from services.caching import RenderedCache
 from services.urls import absolute_url, base_url
 
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -233,34 +232,9 @@ def render(feed: Feed) -> bytes:
     return calendar.to_ical()
 
 
-class RenderedFeeds:
-    """The last feeds rendered by this process, by ETag. The ETag names exact bytes (it
-    changes with any change of the data), so a hit is always right; a client that never
-    sends If-None-Match still costs no rebuild while nothing changes."""
-
-    def __init__(self, max_bytes: int = 64 * 1024 * 1024):
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_render(self, etag: str, build: Callable[[], Feed]) -> bytes:
-        with self._lock:
-            if etag in self._entries:
-                self._entries.move_to_end(etag)
-                return self._entries[etag]
-        body = render(build())
-        with self._lock:
-            self._entries[etag] = body
-            while sum(map(len, self._entries.values())) > self.max_bytes and len(self._entries) > 1:
-                self._entries.popitem(last=False)
-        return body
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-rendered_feeds = RenderedFeeds()
+# Feeds rendered by this process, by ETag: a client that never sends If-None-Match still
+# costs no rebuild while nothing changes.
+rendered_feeds = RenderedCache()
 
 
 # Loading -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import config
 from app import create_app
 from extensions import db, limiter
 from services.feeds import rendered_feeds
+from services.programmes import rendered_documents
 from tests.helpers import World, build_world
 
 
@@ -74,6 +75,7 @@ def _empty_database_after_test(app):
     limiter.reset()
     # The emptied database starts its feed revision again: forget feeds rendered before.
     rendered_feeds.clear()
+    rendered_documents.clear()
 
 
 @pytest.fixture

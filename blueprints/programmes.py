@@ -1,0 +1,137 @@
+"""Printable documents: the tour and stop programmes (public), sign-in sheets and badges
+(organisers). Each is also viewable as HTML with ?format=html, for a print preview."""
+
+from collections.abc import Callable
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from extensions import db
+from models import TourStop, Workshop
+from services import attendance_sheets, programmes, tours
+from services.permissions import can_edit_territory, can_view_registrants
+
+bp = Blueprint("programmes", __name__)
+
+
+def _document(
+    kind: str,
+    key: str,
+    title: str,
+    template: str,
+    context: Callable[[], dict],
+    workshop_ids: list[int] | None = None,
+    private: bool = False,
+    filename: str = "programme",
+):
+    if request.args.get("format") == "html":
+        return render_template(template, document_title=title, **context())
+    if request.args.get("format") not in (None, "pdf"):
+        abort(400, description=_("Format inconnu : choisissez pdf ou html."))
+    etag = programmes.document_etag(kind, key, programmes.data_version(workshop_ids))
+    cache_control = "private, no-store" if private else "public, max-age=300"
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        return Response(status=304, headers={"ETag": etag, "Cache-Control": cache_control})
+    body = programmes.rendered_documents.get_or_render(
+        etag,
+        lambda: programmes.render_pdf(
+            render_template(template, document_title=title, **context()), title
+        ),
+    )
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "ETag": etag,
+            "Cache-Control": cache_control,
+            "Content-Disposition": f'inline; filename="{filename}.pdf"',
+        },
+    )
+
+
+@bp.get("/tours/<slug>/programme.pdf")
+def tour_programme(slug: str):
+    tour = tours.tour_by_slug(slug) or abort(404)
+    return _document(
+        "tour",
+        str(tour.id),
+        tour.title,
+        "print/tour_programme.html",
+        lambda: programmes.tour_programme(tour),
+        workshop_ids=programmes.workshop_ids_of_tour(tour),
+        filename=f"programme-{tour.slug}",
+    )
+
+
+@bp.get("/stops/<int:stop_id>/programme.pdf")
+def stop_programme(stop_id: int):
+    stop = tours.visible_stop(stop_id, include_drafts=False) or abort(404)
+    return _document(
+        "stop",
+        str(stop.id),
+        _("Programme : %(name)s", name=stop.territory.name),
+        "print/stop_programme.html",
+        lambda: programmes.stop_programme(stop),
+        workshop_ids=programmes.workshop_ids_of_stop(stop),
+        filename=f"programme-{stop.territory.slug}",
+    )
+
+
+def _workshop_for_organisers(workshop_id: int) -> Workshop:
+    workshop = db.get_or_404(Workshop, workshop_id)
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can_view_registrants(current_user, workshop):
+        abort(403, description=_("Réservé aux organisateurs des territoires de cet atelier."))
+    return workshop
+
+
+@bp.get("/workshops/<int:workshop_id>/sign-in-sheet.pdf")
+def sign_in_sheet(workshop_id: int):
+    workshop = _workshop_for_organisers(workshop_id)
+    return _document(
+        "sign-in",
+        str(workshop.id),
+        _("Feuille d’émargement : %(title)s", title=workshop.title),
+        "print/sign_in_sheet.html",
+        lambda: attendance_sheets.sign_in_sheet(workshop),
+        workshop_ids=[workshop.id],
+        private=True,
+        filename=f"emargement-atelier-{workshop.id}",
+    )
+
+
+@bp.get("/workshops/<int:workshop_id>/badges.pdf")
+def workshop_badges(workshop_id: int):
+    workshop = _workshop_for_organisers(workshop_id)
+    return _document(
+        "workshop-badges",
+        str(workshop.id),
+        _("Badges : %(title)s", title=workshop.title),
+        "print/badges.html",
+        lambda: attendance_sheets.workshop_badges(workshop),
+        workshop_ids=[workshop.id],
+        private=True,
+        filename=f"badges-atelier-{workshop.id}",
+    )
+
+
+@bp.get("/stops/<int:stop_id>/badges.pdf")
+def stop_badges(stop_id: int):
+    stop = db.get_or_404(TourStop, stop_id)
+    if not current_user.is_authenticated:
+        abort(401)
+    if not can_edit_territory(current_user, stop.territory):
+        abort(
+            403, description=_("Réservé aux organisateurs de %(name)s.", name=stop.territory.name)
+        )
+    return _document(
+        "stop-badges",
+        str(stop.id),
+        _("Badges : %(name)s", name=stop.territory.name),
+        "print/badges.html",
+        lambda: attendance_sheets.stop_badges(stop),
+        private=True,
+        filename=f"badges-{stop.territory.slug}",
+    )
