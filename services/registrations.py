@@ -297,6 +297,8 @@ ANONYMOUS_NAME = "Participant·e anonymisé·e"
 def anonymise(registration: Registration, now: datetime) -> None:
     """Erase who the person is, keep that a place was taken (counts stay right). The old
     management link stops working, and their mails, sent or not, are deleted."""
+    # Under the workshop's lock, whose revision also tells cached sign-in sheets to go.
+    lock_workshop(registration.workshop_id)
     registration.name = ANONYMOUS_NAME
     registration.email = f"anonyme-{registration.id}@invalid"
     registration.organisation = ""
