@@ -1,6 +1,6 @@
 """Jinja filters and globals: dates in French format with the zone's name."""
 
-from datetime import date, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -8,31 +8,11 @@ from flask import Flask, request
 from flask_babel import format_date, get_locale
 
 from models import STOP_STATUS_LABELS, StopStatus, TourStop
-from services.local_time import utc_offset_label
-
-
-def long_date(day: date) -> str:
-    return format_date(day, "EEEE d MMMM y")
+from services.local_time import hours, long_date, when
 
 
 def stop_day(stop: TourStop) -> str:
     return long_date(stop.local_start.date())
-
-
-def hours(starts_at: datetime, ends_at: datetime, zone: str) -> str:
-    """e.g. "10:00 – 12:30 (Europe/Paris, UTC+01:00)", in the zone's own time."""
-    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
-    if start.date() == end.date():
-        span = f"{start:%H:%M} – {end:%H:%M}"
-    else:
-        span = f"{start:%H:%M} – {format_date(end.date(), 'd MMM')} {end:%H:%M}"
-    return f"{span} ({zone}, {utc_offset_label(starts_at, zone)})"
-
-
-def when(starts_at: datetime, ends_at: datetime, zone: str) -> str:
-    """e.g. "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"."""
-    day = long_date(starts_at.astimezone(ZoneInfo(zone)).date())
-    return f"{day}, {hours(starts_at, ends_at, zone)}"
 
 
 def stop_hours(stop: TourStop) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from extensions import db
 from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
-from models.territory import Challenge, Territory
+from models.territory import Challenge, Organisation, Territory
 from models.tour import Tour, TourStop
 from models.types import UTCDateTime, text_enum, utc_now
 from models.workshop import Workshop
@@ -38,6 +38,7 @@ FEED_MODELS = (
     Speaker,
     Workshop,
     Territory,
+    Organisation,
     Challenge,
 )
 

@@ -42,3 +42,24 @@ def utc_offset_label(instant: datetime, zone_name: str) -> str:
     """e.g. "UTC+01:00" for Paris in winter, "UTC+03:00" for Mayotte."""
     offset = instant.astimezone(ZoneInfo(zone_name)).strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}"
+
+
+def long_date(day: date) -> str:
+    """e.g. "lundi 25 février 2019" (in the current locale)."""
+    return format_date(day, "EEEE d MMMM y")
+
+
+def hours(starts_at: datetime, ends_at: datetime, zone: str, with_zone: bool = True) -> str:
+    """e.g. "10:00 – 12:30 (Europe/Paris, UTC+01:00)", in the zone's own time."""
+    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
+    if start.date() == end.date():
+        span = f"{start:%H:%M} – {end:%H:%M}"
+    else:
+        span = f"{start:%H:%M} – {format_date(end.date(), 'd MMM')} {end:%H:%M}"
+    return f"{span} ({zone}, {utc_offset_label(starts_at, zone)})" if with_zone else span
+
+
+def when(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """e.g. "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"."""
+    day = long_date(starts_at.astimezone(ZoneInfo(zone)).date())
+    return f"{day}, {hours(starts_at, ends_at, zone)}"
