@@ -2,8 +2,10 @@
 (organisers). Each is also viewable as HTML with ?format=html, for a print preview."""
 
 from collections.abc import Callable
+from functools import wraps
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +15,18 @@ from services import attendance_sheets, programmes, tours
 from services.permissions import can_edit_territory, can_view_registrants
 
 bp = Blueprint("programmes", __name__)
+
+
+def in_french(view):
+    """Printed documents are French for every reader: one cached PDF serves them all, so
+    its title and text must not depend on who asked first."""
+
+    @wraps(view)
+    def french_view(*args, **kwargs):
+        with force_locale("fr"):
+            return view(*args, **kwargs)
+
+    return french_view
 
 
 def _document(
@@ -25,12 +39,13 @@ def _document(
     private: bool = False,
     filename: str = "programme",
 ):
+    cache_control = "private, no-store" if private else "public, max-age=300"
     if request.args.get("format") == "html":
-        return render_template(template, document_title=title, **context())
+        page = render_template(template, document_title=title, **context())
+        return page, 200, {"Cache-Control": cache_control}
     if request.args.get("format") not in (None, "pdf"):
         abort(400, description=_("Format inconnu : choisissez pdf ou html."))
     etag = programmes.document_etag(kind, key, programmes.data_version(workshop_ids))
-    cache_control = "private, no-store" if private else "public, max-age=300"
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         return Response(status=304, headers={"ETag": etag, "Cache-Control": cache_control})
     body = programmes.rendered_documents.get_or_render(
@@ -51,6 +66,7 @@ def _document(
 
 
 @bp.get("/tours/<slug>/programme.pdf")
+@in_french
 def tour_programme(slug: str):
     tour = tours.tour_by_slug(slug) or abort(404)
     return _document(
@@ -65,6 +81,7 @@ def tour_programme(slug: str):
 
 
 @bp.get("/stops/<int:stop_id>/programme.pdf")
+@in_french
 def stop_programme(stop_id: int):
     stop = tours.visible_stop(stop_id, include_drafts=False) or abort(404)
     return _document(
@@ -79,15 +96,18 @@ def stop_programme(stop_id: int):
 
 
 def _workshop_for_organisers(workshop_id: int) -> Workshop:
-    workshop = db.get_or_404(Workshop, workshop_id)
+    # Anonymous visitors go to the login page and come back after, as with @login_required
+    # (the error pages know no 401); before the lookup, so nothing says whether it exists.
     if not current_user.is_authenticated:
-        abort(401)
+        abort(current_app.login_manager.unauthorized())
+    workshop = db.get_or_404(Workshop, workshop_id)
     if not can_view_registrants(current_user, workshop):
         abort(403, description=_("Réservé aux organisateurs des territoires de cet atelier."))
     return workshop
 
 
 @bp.get("/workshops/<int:workshop_id>/sign-in-sheet.pdf")
+@in_french
 def sign_in_sheet(workshop_id: int):
     workshop = _workshop_for_organisers(workshop_id)
     return _document(
@@ -103,6 +123,7 @@ def sign_in_sheet(workshop_id: int):
 
 
 @bp.get("/workshops/<int:workshop_id>/badges.pdf")
+@in_french
 def workshop_badges(workshop_id: int):
     workshop = _workshop_for_organisers(workshop_id)
     return _document(
@@ -118,10 +139,11 @@ def workshop_badges(workshop_id: int):
 
 
 @bp.get("/stops/<int:stop_id>/badges.pdf")
+@in_french
 def stop_badges(stop_id: int):
+    if not current_user.is_authenticated:  # to the login page, see _workshop_for_organisers
+        abort(current_app.login_manager.unauthorized())
     stop = db.get_or_404(TourStop, stop_id)
-    if not current_user.is_authenticated:
-        abort(401)
     if not can_edit_territory(current_user, stop.territory):
         abort(
             403, description=_("Réservé aux organisateurs de %(name)s.", name=stop.territory.name)
