@@ -24,7 +24,6 @@ import platform
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import config
 from app import create_app
+from bench.load import BenchError, Result, hammer
 from extensions import db
 from models import (
     Challenge,
@@ -74,10 +74,6 @@ HTTP_TIMEOUT = 300  # seconds: a 20,000-item feed on a slow machine may take a w
 STARTUP_TIMEOUT = 60  # seconds for gunicorn to answer /healthz
 WORKER_TIMEOUT = 300  # gunicorn's --timeout, so that a slow full feed is measured, not killed
 SPEAKERS = 120
-
-
-class BenchError(Exception):
-    """A request failed or the data is not what the benchmark expects."""
 
 
 def progress(message: str) -> None:
@@ -398,76 +394,6 @@ def gunicorn(url: str, workers: int, log: Path) -> Iterator[Server]:
 
 
 @dataclass
-class Result:
-    requests: int
-    seconds: float
-    closed_by_server: int  # responses after which the server closed the connection
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
-def hammer(
-    port: int,
-    path: str,
-    headers: dict[str, str],
-    status: int,
-    length: int,
-    seconds: float,
-    concurrency: int,
-) -> Result:
-    """`concurrency` threads, each with its own keep-alive connection, asking `path` again
-    and again for `seconds`; every answer must have `status` and a body of `length` bytes.
-    Requests/second = requests completed / time until the last thread finished."""
-    stop = threading.Event()
-    start = threading.Barrier(concurrency + 1, timeout=30)
-    done = [0] * concurrency
-    closed = [0] * concurrency
-    errors: list[str] = []
-
-    def client(index: int) -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
-        try:
-            start.wait()
-            while not stop.is_set():
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-                if response.status != status or len(body) != length:
-                    asked = f"GET {path} {headers}" if headers else f"GET {path}"
-                    errors.append(
-                        f"{asked} answered {response.status} with {len(body)} bytes "
-                        f"(expected {status} with {length} bytes)"
-                    )
-                    stop.set()
-                    return
-                done[index] += 1
-                closed[index] += response.will_close  # http.client reconnects by itself
-        except Exception as error:  # any failure stops the measurement and is reported
-            errors.append(f"GET {path}: {error!r}")
-            stop.set()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    stop.wait(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join(HTTP_TIMEOUT + 10)
-    elapsed = time.perf_counter() - began
-    if errors:
-        raise BenchError(errors[0])
-    if any(thread.is_alive() for thread in threads):
-        raise BenchError(f"GET {path}: a client thread did not finish")
-    return Result(sum(done), elapsed, sum(closed))
-
-
-@dataclass
 class FullFeed:
     body_bytes: int
     events: int
@@ -538,7 +464,16 @@ def measure(server: Server, items: int, options: argparse.Namespace) -> Row:
     }
     results = {}
     for name, (url, headers, status, length) in targets.items():
-        hammer(server.port, url, headers, status, length, WARM_UP_SECONDS, options.concurrency)
+        hammer(
+            server.port,
+            url,
+            headers,
+            status,
+            length,
+            WARM_UP_SECONDS,
+            options.concurrency,
+            HTTP_TIMEOUT,
+        )
         result = hammer(
             server.port, url, headers, status, length, options.seconds, options.concurrency
         )

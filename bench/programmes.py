@@ -32,7 +32,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import create_app
+from bench.load import BenchError, Result, hammer
 from extensions import db
 from models import (
     Challenge,
@@ -74,10 +74,6 @@ SYNTHETIC_SLUG = "tournee-bench-programme"
 WARM_UP_SECONDS = 1.0
 HTTP_TIMEOUT = 120  # seconds
 WORKER_TIMEOUT = 120  # gunicorn's --timeout: a cold render of a large programme is measured
-
-
-class BenchError(Exception):
-    """A request failed or answered something unexpected."""
 
 
 def progress(message: str) -> None:
@@ -282,17 +278,6 @@ def measure_render(app: Flask, label: str, path: str, runs: int) -> RenderTimes:
 # Under gunicorn ------------------------------------------------------------------------
 
 
-@dataclass
-class Result:
-    requests: int
-    seconds: float
-    closed_by_server: int
-
-    @property
-    def per_second(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
 def fetch(port: int, path: str) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
     try:
@@ -301,56 +286,6 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         connection.close()
-
-
-def hammer(port: int, path: str, length: int, seconds: float, concurrency: int) -> Result:
-    """`concurrency` threads with a keep-alive connection each ask for `path` for `seconds`;
-    every answer must be 200 with `length` bytes. Requests/second = requests completed /
-    time until the last thread finished."""
-    stop = threading.Event()
-    start = threading.Barrier(concurrency + 1, timeout=30)
-    done = [0] * concurrency
-    closed = [0] * concurrency
-    errors: list[str] = []
-
-    def client(index: int) -> None:
-        connection = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
-        try:
-            start.wait()
-            while not stop.is_set():
-                connection.request("GET", path)
-                response = connection.getresponse()
-                body = response.read()
-                if response.status != 200 or len(body) != length:
-                    errors.append(
-                        f"GET {path} answered {response.status} with {len(body)} bytes "
-                        f"(expected 200 with {length} bytes)"
-                    )
-                    stop.set()
-                    return
-                done[index] += 1
-                closed[index] += response.will_close
-        except Exception as error:  # any failure stops the measurement and is reported
-            errors.append(f"GET {path}: {error!r}")
-            stop.set()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    stop.wait(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join(HTTP_TIMEOUT + 10)
-    elapsed = time.perf_counter() - began
-    if errors:
-        raise BenchError(errors[0])
-    if any(thread.is_alive() for thread in threads):
-        raise BenchError(f"GET {path}: a client thread did not finish")
-    return Result(sum(done), elapsed, sum(closed))
 
 
 def measure_throughput(
@@ -372,9 +307,9 @@ def measure_throughput(
                 ("healthz", "/healthz", len(health)),
             ):
                 # The warm-up also lets every worker render the PDF once into its own cache.
-                hammer(server.port, target, length, WARM_UP_SECONDS, options.concurrency)
+                hammer(server.port, target, {}, 200, length, WARM_UP_SECONDS, options.concurrency)
                 results[name] = hammer(
-                    server.port, target, length, options.seconds, options.concurrency
+                    server.port, target, {}, 200, length, options.seconds, options.concurrency
                 )
                 progress(
                     f"  {name}: {results[name].requests:,} requests in "
