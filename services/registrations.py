@@ -271,7 +271,11 @@ def promote_now(registration: Registration) -> bool:
 
 def change_capacity(workshop: Workshop, capacity: int) -> list[Registration]:
     """Raise: the waiting list fills the new seats. Lower below the confirmed count: refused."""
-    locked = lock_workshop(workshop.id)
+    return set_capacity(lock_workshop(workshop.id), capacity)
+
+
+def set_capacity(locked: Workshop, capacity: int) -> list[Registration]:
+    """change_capacity, for a caller that already holds the workshop's lock."""
     confirmed = confirmed_count(locked)
     if capacity < confirmed:
         raise InvalidInput(

@@ -25,7 +25,7 @@ from models import (
 from services import mail
 from services.errors import EditConflict, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
-from services.registrations import change_capacity, lock_workshop
+from services.registrations import lock_workshop, set_capacity
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -213,7 +213,12 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
         raise _conflict()
     resolved = _resolve(workshop.tour, fields)
     if fields.capacity != workshop.capacity:
-        workshop = _locked_capacity_change(workshop, fields.capacity, expected_version)
+        # Under the registrations' lock, and checking the version before the capacity's
+        # own flush bumps it.
+        workshop = lock_workshop(workshop.id)
+        if workshop.version != expected_version:
+            raise _conflict()
+        set_capacity(workshop, fields.capacity)
     before = _place(workshop)
     _apply(workshop, resolved, fields)
     moved = _place(workshop) != before
@@ -226,15 +231,6 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
     if moved and workshop.status == WorkshopStatus.OPEN:
         for registration in active_registrations(workshop):
             mail.queue_registration_mail("workshop_changed", registration)
-    return workshop
-
-
-def _locked_capacity_change(workshop: Workshop, capacity: int, expected_version) -> Workshop:
-    # Check the version under the lock, before the capacity's own flush bumps it.
-    workshop = lock_workshop(workshop.id)
-    if workshop.version != expected_version:
-        raise _conflict()
-    change_capacity(workshop, capacity)  # locks again (same transaction) and promotes
     return workshop
 
 
