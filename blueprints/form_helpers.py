@@ -28,3 +28,14 @@ def show_service_errors(form, errors: dict[str, list[str]], aliases: dict[str, s
             form.form_errors.extend(messages)
         else:
             field.errors = list(field.errors) + messages
+
+
+def int_or_none(value) -> int | None:
+    """Select values arrive as text; anything that is not an id becomes None, which the
+    service reports as an unknown territory or organisation."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

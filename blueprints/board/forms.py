@@ -13,19 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from blueprints.form_helpers import int_or_none
 from models import StopStatus
 from services.stops import StopFields
-
-
-def int_or_none(value) -> int | None:
-    """Select values arrive as text; anything that is not an id becomes None, which the
-    service reports as an unknown territory or organisation."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class StopForm(FlaskForm):

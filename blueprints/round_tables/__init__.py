@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from blueprints.board.forms import int_or_none
-from blueprints.form_helpers import show_service_errors
+from blueprints.form_helpers import int_or_none, show_service_errors
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from extensions import db
 from models import RoundTable, TourStop

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.board.forms import int_or_none
+from blueprints.form_helpers import int_or_none
 from models import PARTICIPANT_ROLE_LABELS, ParticipantRole
 from services.round_tables import RoundTableFields
 

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from blueprints.board.forms import int_or_none
+from blueprints.form_helpers import int_or_none
 from models import AVAILABILITY_LABELS, AvailabilityKind
 from services.speakers import SpeakerFields
 

@@ -18,8 +18,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from blueprints.board.forms import int_or_none
-from blueprints.form_helpers import show_service_errors
+from blueprints.form_helpers import int_or_none, show_service_errors
 from blueprints.template_helpers import stop_day
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from extensions import db

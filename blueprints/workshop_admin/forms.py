@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.board.forms import int_or_none
+from blueprints.form_helpers import int_or_none
 from services.workshops import WorkshopFields
 
 

@@ -3,8 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.board.forms import int_or_none
-from blueprints.form_helpers import email_field
+from blueprints.form_helpers import email_field, int_or_none
 from services.registrations import RegistrationFields
 
 
