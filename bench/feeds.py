@@ -63,7 +63,7 @@ from models import (
     workshop_territories,
 )
 from models.types import new_calendar_uid
-from services import demo_data
+from services.demo import data as demo_data
 from tests import live_gunicorn
 from tests.live_gunicorn import HOST, Server
 

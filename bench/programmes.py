@@ -64,8 +64,9 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
-from services import demo_data, programmes
-from services.seed import seed_demo
+from services.demo import data as demo_data
+from services.demo.seed import seed_demo
+from services.documents import programmes
 from tests import live_gunicorn
 from tests.live_gunicorn import HOST
 

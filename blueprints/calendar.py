@@ -10,8 +10,9 @@ from werkzeug.http import http_date, parse_date
 
 from extensions import db
 from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
-from services import feeds, tours
-from services.private_feeds import private_feed
+from services.calendar import feeds
+from services.calendar.private_feeds import private_feed
+from services.planning import tours
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 

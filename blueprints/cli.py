@@ -9,8 +9,10 @@ from flask.cli import AppGroup
 
 from extensions import db
 from models import Role
+from services.accounts.users import create_user, set_password, territories_by_ids, user_by_email
+from services.demo.seed import database_is_empty, seed_demo
 from services.errors import InvalidInput
-from services.mail_delivery import (
+from services.mail.delivery import (
     backend,
     build_message,
     claim,
@@ -18,8 +20,6 @@ from services.mail_delivery import (
     mark_failed,
     mark_sent,
 )
-from services.seed import database_is_empty, seed_demo
-from services.users import create_user, set_password, territories_by_ids, user_by_email
 
 
 def register_cli(app: Flask) -> None:

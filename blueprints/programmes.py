@@ -11,8 +11,9 @@ from flask_login import current_user
 
 from extensions import db
 from models import TourStop, Workshop
-from services import attendance_sheets, programmes, tours
+from services.documents import attendance_sheets, programmes
 from services.permissions import can_edit_territory, can_view_registrants
+from services.planning import tours
 
 bp = Blueprint("programmes", __name__)
 

@@ -10,10 +10,10 @@ from sqlalchemy import text
 from blueprints.template_helpers import safe_next_url, stop_when
 from extensions import db
 from models import TERRITORY_KIND_LABELS, Territory, TourStop
-from services import tours
-from services.calendar_view import default_month, month_grid, parse_month
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
+from services.planning import tours
+from services.planning.month_grid import default_month, month_grid, parse_month
 from services.urls import absolute_url
 
 bp = Blueprint("public", __name__)

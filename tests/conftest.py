@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, inspect, make_url, text
 import config
 from app import create_app
 from extensions import db, limiter
-from services.feeds import rendered_feeds
-from services.programmes import rendered_documents
+from services.calendar.feeds import rendered_feeds
+from services.documents.programmes import rendered_documents
 from tests.helpers import World, build_world
 
 

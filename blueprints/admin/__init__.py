@@ -9,9 +9,15 @@ from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.form_helpers import show_service_errors
 from extensions import db
 from models import Role, User
-from services import tours
+from services.accounts.users import (
+    all_users,
+    create_user,
+    set_password,
+    territories_by_ids,
+    update_user,
+)
 from services.errors import InvalidInput
-from services.users import all_users, create_user, set_password, territories_by_ids, update_user
+from services.planning import tours
 
 bp = Blueprint("admin", __name__)
 

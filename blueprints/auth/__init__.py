@@ -17,7 +17,7 @@ from blueprints.auth.forms import LoginForm
 from blueprints.template_helpers import safe_next_url
 from extensions import limiter
 from models import normalise_email
-from services.users import authenticate
+from services.accounts.users import authenticate
 
 bp = Blueprint("auth", __name__)
 

@@ -10,14 +10,14 @@ from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.form_helpers import show_service_errors
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
-from services import tours
-from services.calendar_view import default_month, month_grid, parse_month
+from services.calendar.private_feeds import organiser_feed_link, regenerate
 from services.errors import EditConflict, InvalidInput
 from services.local_time import today_in_france
 from services.permissions import can_edit_territory, editable_territory_ids
-from services.planning_warnings import tour_warnings, warnings_by_stop, warnings_for_stop
-from services.private_feeds import organiser_feed_link, regenerate
-from services.stops import create_stop, set_stop_status, update_stop
+from services.planning import tours
+from services.planning.month_grid import default_month, month_grid, parse_month
+from services.planning.stops import create_stop, set_stop_status, update_stop
+from services.planning.warnings import tour_warnings, warnings_by_stop, warnings_for_stop
 from services.urls import absolute_url
 
 bp = Blueprint("board", __name__)

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from blueprints.form_helpers import int_or_none
 from models import StopStatus
-from services.stops import StopFields
+from services.planning.stops import StopFields
 
 
 class StopForm(FlaskForm):

@@ -10,12 +10,12 @@ from blueprints.form_helpers import int_or_none, show_service_errors
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from extensions import db
 from models import RoundTable, TourStop
-from services import round_tables as service
-from services import tours
 from services.errors import EditConflict, InvalidInput
 from services.permissions import can_edit_territory
-from services.planning_warnings import tour_warnings
-from services.speakers import all_speakers
+from services.planning import round_tables as service
+from services.planning import tours
+from services.planning.speakers import all_speakers
+from services.planning.warnings import tour_warnings
 
 bp = Blueprint("round_tables", __name__)
 

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.form_helpers import int_or_none
 from models import PARTICIPANT_ROLE_LABELS, ParticipantRole
-from services.round_tables import RoundTableFields
+from services.planning.round_tables import RoundTableFields
 
 
 class RoundTableForm(FlaskForm):

@@ -13,14 +13,12 @@ from blueprints.speakers.forms import AvailabilityForm, DeleteForm, MergeForm, S
 from blueprints.template_helpers import long_date
 from extensions import db
 from models import Availability, Speaker
-from services import tours
-from services.engagements import Engagement, engagements_of
+from services.calendar.private_feeds import regenerate, speaker_feed_link
 from services.errors import EditConflict, InvalidInput
 from services.permissions import can_edit_speakers, can_remove_speaker, can_see_drafts
-from services.planning_warnings import speakers_warnings
-from services.private_feeds import regenerate, speaker_feed_link
-from services.rich_text import render_markdown
-from services.speakers import (
+from services.planning import tours
+from services.planning.engagements import Engagement, engagements_of
+from services.planning.speakers import (
     add_availability,
     all_speakers,
     booking_count,
@@ -31,6 +29,8 @@ from services.speakers import (
     search_speakers,
     update_speaker,
 )
+from services.planning.warnings import speakers_warnings
+from services.text import render_markdown
 from services.urls import absolute_url
 
 bp = Blueprint("speakers", __name__)

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from blueprints.form_helpers import int_or_none
 from models import AVAILABILITY_LABELS, AvailabilityKind
-from services.speakers import SpeakerFields
+from services.planning.speakers import SpeakerFields
 
 
 def _at_most(limit: int) -> Length:

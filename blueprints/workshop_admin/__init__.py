@@ -31,12 +31,12 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
-from services import registrations as registering
-from services import tours
-from services import workshops as service
 from services.errors import EditConflict, InvalidInput
 from services.permissions import can_edit_territory, can_manage_workshop, can_view_registrants
-from services.speakers import all_speakers
+from services.planning import tours
+from services.planning.speakers import all_speakers
+from services.registration import registrations as registering
+from services.registration import workshops as service
 
 bp = Blueprint("workshop_admin", __name__)
 

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.form_helpers import int_or_none
-from services.workshops import WorkshopFields
+from services.registration.workshops import WorkshopFields
 
 
 class WorkshopForm(FlaskForm):

@@ -13,14 +13,14 @@ from blueprints.form_helpers import show_service_errors
 from blueprints.workshops.forms import RegistrationForm
 from extensions import db, limiter
 from models import Challenge, Territory
-from services import registrations as registering
-from services import tours
+from services.calendar.private_feeds import participant_feed_link, regenerate
 from services.errors import InvalidInput
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
-from services.private_feeds import participant_feed_link, regenerate
+from services.planning import tours
+from services.registration import registrations as registering
+from services.registration.workshops import confirmed_counts, public_workshops, workshop_for
 from services.urls import absolute_url
-from services.workshops import confirmed_counts, public_workshops, workshop_for
 
 bp = Blueprint("workshops", __name__)
 

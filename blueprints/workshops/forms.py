@@ -4,7 +4,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.form_helpers import email_field, int_or_none
-from services.registrations import RegistrationFields
+from services.registration.registrations import RegistrationFields
 
 
 class RegistrationForm(FlaskForm):

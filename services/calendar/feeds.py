@@ -1,0 +1,441 @@
+"""Calendar feeds (RFC 5545, METHOD:PUBLISH) of stops, round tables and workshops.
+
+The bytes depend only on the data: DTSTAMP is each item's last change, items are sorted,
+so an unchanged feed is byte-identical and its ETag (from the feed revision) is stable.
+Loading uses joined and subquery eager loading, so a feed costs the same number of
+queries for 10 items as for 10,000.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, subqueryload
+
+from extensions import db
+from models import (
+    PARTICIPANT_ROLE_LABELS,
+    FeedRevision,
+    Registration,
+    RegistrationStatus,
+    RoundTable,
+    RoundTableParticipant,
+    StopSpeaker,
+    StopStatus,
+    Territory,
+    TourStop,
+    Workshop,
+    WorkshopStatus,
+    workshop_facilitators,
+    workshop_territories,
+)
+from services.caching import RenderedCache
+from services.calendar import ical
+from services.urls import absolute_url, base_url
+
+REFRESH_INTERVAL = timedelta(hours=1)
+CANCELLED_PREFIX = "ANNULÉ – "
+# Part of every ETag: a change in how feeds are written must change them all.
+FEED_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    uid: str
+    sequence: int
+    dtstamp: datetime
+    starts_at: datetime
+    ends_at: datetime
+    zone: str
+    summary: str
+    location: str
+    geo: tuple[float, float] | None
+    url: str
+    description: str
+    categories: tuple[str, ...]
+    status: str  # CONFIRMED | TENTATIVE | CANCELLED
+
+
+@dataclass
+class Feed:
+    name: str
+    description: str
+    items: list[FeedItem] = field(default_factory=list)
+
+
+def _people(listings) -> list[str]:
+    return [
+        f"{p.speaker.name} ({str(PARTICIPANT_ROLE_LABELS[p.role]).lower()}"
+        + (f", {p.speaker.title})" if p.speaker.title else ")")
+        for p in listings
+    ]
+
+
+def _lines(*parts: str | None) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _stop_status(stop: TourStop) -> str:
+    return {
+        StopStatus.CONFIRMED: "CONFIRMED",
+        StopStatus.CANCELLED: "CANCELLED",
+        StopStatus.DRAFT: "TENTATIVE",
+    }[stop.status]
+
+
+def _stop_location(stop: TourStop) -> str:
+    parts = [stop.venue_name, " ".join(stop.address.split()), stop.territory.name]
+    return ", ".join(p for p in parts if p)
+
+
+def stop_item(stop: TourStop) -> FeedItem:
+    speakers = _people(stop.speakers)
+    tables = [f"{t.local_start:%H:%M} {t.title}" for t in stop.round_tables]
+    return FeedItem(
+        uid=stop.uid,
+        sequence=stop.sequence,
+        dtstamp=stop.updated_at,
+        starts_at=stop.starts_at,
+        ends_at=stop.ends_at,
+        zone=stop.territory.timezone,
+        summary=f"Tournée French Impact – {stop.territory.name}",
+        location=_stop_location(stop),
+        geo=stop.coordinates,
+        url=absolute_url("public.stop", stop_id=stop.id),
+        description=_lines(
+            f"Territoire : {stop.territory.name}",
+            f"Structure hôte : {stop.host_organisation.name}" if stop.host_organisation else None,
+            "Intervenant·es : " + "; ".join(speakers) if speakers else None,
+            "Tables rondes : " + "; ".join(tables) if tables else None,
+            stop.description,
+        ),
+        categories=("Étape",),
+        status=_stop_status(stop),
+    )
+
+
+def round_table_item(table: RoundTable) -> FeedItem:
+    stop = table.stop
+    location = ", ".join(p for p in (table.room, _stop_location(stop)) if p)
+    categories = ("Table ronde", table.challenge.name) if table.challenge else ("Table ronde",)
+    speakers = _people(table.participants)
+    return FeedItem(
+        uid=table.uid,
+        sequence=table.sequence,
+        dtstamp=max(table.updated_at, stop.updated_at),
+        starts_at=table.starts_at,
+        ends_at=table.ends_at,
+        zone=stop.territory.timezone,
+        summary=f"Table ronde : {table.title}",
+        location=location,
+        geo=stop.coordinates,
+        url=absolute_url("public.stop", stop_id=stop.id) + f"#table-ronde-{table.id}",
+        description=_lines(
+            f"Étape : {stop.territory.name}",
+            f"Défi : {table.challenge.name}" if table.challenge else None,
+            "Intervenant·es : " + "; ".join(speakers) if speakers else None,
+            table.description,
+        ),
+        categories=categories,
+        status=_stop_status(stop),
+    )
+
+
+def _workshop_status(workshop: Workshop) -> str:
+    return {
+        WorkshopStatus.OPEN: "CONFIRMED",
+        WorkshopStatus.CANCELLED: "CANCELLED",
+        WorkshopStatus.DRAFT: "TENTATIVE",
+    }[workshop.status]
+
+
+def workshop_item(workshop: Workshop, registration: Registration | None = None) -> FeedItem:
+    """A workshop; seen through a participant's registration, their own status shows."""
+    host = workshop.host_territory
+    location = ", ".join(
+        p
+        for p in (workshop.venue_name, " ".join(workshop.address.split()), workshop.online_url)
+        if p
+    )
+    status, sequence, dtstamp = _workshop_status(workshop), workshop.sequence, workshop.updated_at
+    if registration is not None:
+        if status != "CANCELLED":
+            status = {
+                RegistrationStatus.CONFIRMED: "CONFIRMED",
+                RegistrationStatus.WAITLISTED: "TENTATIVE",
+                RegistrationStatus.CANCELLED: "CANCELLED",
+            }[registration.status]
+        sequence = max(sequence, registration.calendar_sequence)
+        dtstamp = max(dtstamp, registration.updated_at)
+    facilitators = [s.name for s in workshop.facilitators]
+    return FeedItem(
+        uid=workshop.uid,
+        sequence=sequence,
+        dtstamp=dtstamp,
+        starts_at=workshop.starts_at,
+        ends_at=workshop.ends_at,
+        zone=host.timezone,
+        summary=f"Atelier : {workshop.title}",
+        location=location,
+        geo=(host.latitude, host.longitude) if host.latitude is not None else None,
+        url=absolute_url("workshops.detail", workshop_id=workshop.id),
+        description=_lines(
+            f"Défi : {workshop.challenge.name}",
+            "Territoires : " + ", ".join(t.name for t in workshop.territories),
+            "Animation : " + ", ".join(facilitators) if facilitators else None,
+            workshop.description,
+        ),
+        categories=("Atelier inter-territoires", workshop.challenge.name),
+        status=status,
+    )
+
+
+def _event(item: FeedItem, organizer: ical.icalendar.vCalAddress) -> ical.icalendar.Event:
+    event = ical.icalendar.Event()
+    summary = ical.one_line(item.summary)
+    if item.status == "CANCELLED":
+        summary = CANCELLED_PREFIX + summary
+    event.add("uid", item.uid)
+    event.add("sequence", item.sequence)
+    event.add("dtstamp", ical.utc(item.dtstamp))
+    event.add("dtstart", ical.local(item.starts_at, item.zone))
+    event.add("dtend", ical.local(item.ends_at, item.zone))
+    event.add("summary", summary)
+    if item.location:
+        event.add("location", ical.one_line(item.location))
+    if item.geo:
+        event.add("geo", item.geo)
+    event.add("url", item.url)
+    event.add("description", ical.clean_text(item.description))
+    event.add("categories", [ical.one_line(c) for c in item.categories])
+    event.add("organizer", organizer)
+    event.add("status", item.status)
+    return event
+
+
+def render(feed: Feed) -> bytes:
+    """The calendar's bytes: CRLF lines folded at 75 octets, a VTIMEZONE per TZID."""
+    calendar = ical.new_calendar(method="PUBLISH", name=feed.name)
+    calendar.add("description", ical.clean_text(feed.description))
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")  # the same hour, in the form Outlook reads
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    organizer = ical.icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_ORGANIZER']}")
+    organizer.params["cn"] = ical.one_line(current_app.config["MAIL_ORGANIZER_NAME"])
+    unique = {item.uid: item for item in feed.items}.values()
+    for item in sorted(unique, key=lambda i: (i.starts_at, i.uid)):
+        calendar.add_component(_event(item, organizer))
+    ical.add_timezones(calendar, {item.zone for item in unique} or {"Europe/Paris"})
+    return calendar.to_ical()
+
+
+# Feeds rendered by this process, by ETag: a client that never sends If-None-Match still
+# costs no rebuild while nothing changes.
+rendered_feeds = RenderedCache()
+
+
+# Loading -------------------------------------------------------------------------------
+
+
+def _stops_with_programme():
+    return select(TourStop).options(
+        joinedload(TourStop.territory),
+        joinedload(TourStop.host_organisation),
+        subqueryload(TourStop.speakers).joinedload(StopSpeaker.speaker),
+        subqueryload(TourStop.round_tables).joinedload(RoundTable.challenge),
+        subqueryload(TourStop.round_tables)
+        .subqueryload(RoundTable.participants)
+        .joinedload(RoundTableParticipant.speaker),
+    )
+
+
+def _round_tables():
+    return select(RoundTable).options(
+        joinedload(RoundTable.stop).joinedload(TourStop.territory),
+        joinedload(RoundTable.challenge),
+        subqueryload(RoundTable.participants).joinedload(RoundTableParticipant.speaker),
+    )
+
+
+def _workshops():
+    return select(Workshop).options(
+        joinedload(Workshop.challenge),
+        joinedload(Workshop.host_territory),
+        subqueryload(Workshop.territories),
+        subqueryload(Workshop.facilitators),
+    )
+
+
+def _stop_statuses(include_drafts: bool) -> list[StopStatus]:
+    public = [StopStatus.CONFIRMED, StopStatus.CANCELLED]
+    return [*public, StopStatus.DRAFT] if include_drafts else public
+
+
+def _workshop_statuses(include_drafts: bool) -> list[WorkshopStatus]:
+    public = [WorkshopStatus.OPEN, WorkshopStatus.CANCELLED]
+    return [*public, WorkshopStatus.DRAFT] if include_drafts else public
+
+
+def _programme_items(stop_filter, workshop_filter, include_drafts: bool) -> list[FeedItem]:
+    stops = db.session.scalars(
+        _stops_with_programme().where(
+            stop_filter, TourStop.status.in_(_stop_statuses(include_drafts))
+        )
+    ).unique()
+    items = []
+    for stop in stops:
+        items.append(stop_item(stop))
+        items.extend(round_table_item(table) for table in stop.round_tables)
+    workshops = db.session.scalars(
+        _workshops().where(workshop_filter, Workshop.status.in_(_workshop_statuses(include_drafts)))
+    ).unique()
+    items.extend(workshop_item(w) for w in workshops)
+    return items
+
+
+def tour_feed(tour, include_drafts: bool = False) -> Feed:
+    return Feed(
+        name=f"Tournée French Impact – {tour.title}",
+        description=f"Étapes, tables rondes et ateliers inter-territoires : {tour.title}.",
+        items=_programme_items(
+            TourStop.tour_id == tour.id, Workshop.tour_id == tour.id, include_drafts
+        ),
+    )
+
+
+def _in_territories(territory_ids: Iterable[int]):
+    ids = list(territory_ids)
+    taking_part = select(workshop_territories.c.workshop_id).where(
+        workshop_territories.c.territory_id.in_(ids)
+    )
+    return TourStop.territory_id.in_(ids), Workshop.id.in_(taking_part)
+
+
+def territory_feed(territory: Territory, include_drafts: bool = False) -> Feed:
+    return Feed(
+        name=f"Tournée French Impact – {territory.name}",
+        description=f"Étapes, tables rondes et ateliers de {territory.name}.",
+        items=_programme_items(*_in_territories([territory.id]), include_drafts),
+    )
+
+
+def organiser_feed(user, territory_ids: list[int]) -> Feed:
+    """An organiser's territories, drafts included (as TENTATIVE)."""
+    return Feed(
+        name=f"Tournée French Impact – {user.display_name}",
+        description="Vos territoires, brouillons compris (marqués provisoires).",
+        items=_programme_items(*_in_territories(territory_ids), include_drafts=True),
+    )
+
+
+def speaker_feed(speaker, include_drafts: bool = False) -> Feed:
+    stop_ids = select(StopSpeaker.stop_id).where(StopSpeaker.speaker_id == speaker.id)
+    table_ids = select(RoundTableParticipant.round_table_id).where(
+        RoundTableParticipant.speaker_id == speaker.id
+    )
+    stop_statuses = _stop_statuses(include_drafts)
+    stops = db.session.scalars(
+        _stops_with_programme().where(TourStop.id.in_(stop_ids), TourStop.status.in_(stop_statuses))
+    ).unique()
+    tables = db.session.scalars(
+        _round_tables()
+        .join(RoundTable.stop)
+        .where(RoundTable.id.in_(table_ids), TourStop.status.in_(stop_statuses))
+    ).unique()
+    facilitated = select(workshop_facilitators.c.workshop_id).where(
+        workshop_facilitators.c.speaker_id == speaker.id
+    )
+    workshops = db.session.scalars(
+        _workshops().where(
+            Workshop.id.in_(facilitated), Workshop.status.in_(_workshop_statuses(include_drafts))
+        )
+    ).unique()
+    return Feed(
+        name=f"Tournée French Impact – {speaker.name}",
+        description=f"Les interventions de {speaker.name}.",
+        items=[stop_item(s) for s in stops]
+        + [round_table_item(t) for t in tables]
+        + [workshop_item(w) for w in workshops],
+    )
+
+
+def challenge_feed(challenge) -> Feed:
+    tables = db.session.scalars(
+        _round_tables()
+        .join(RoundTable.stop)
+        .where(RoundTable.challenge_id == challenge.id, TourStop.status.in_(_stop_statuses(False)))
+    ).unique()
+    workshops = db.session.scalars(
+        _workshops().where(
+            Workshop.challenge_id == challenge.id, Workshop.status.in_(_workshop_statuses(False))
+        )
+    ).unique()
+    return Feed(
+        name=f"Tournée French Impact – {challenge.name}",
+        description=f"Tables rondes et ateliers sur le défi : {challenge.name}.",
+        items=[round_table_item(t) for t in tables] + [workshop_item(w) for w in workshops],
+    )
+
+
+def workshop_feed(workshop: Workshop) -> Feed:
+    return Feed(name=workshop.title, description=workshop.title, items=[workshop_item(workshop)])
+
+
+def stop_feed(stop: TourStop) -> Feed:
+    name = f"Tournée French Impact – {stop.territory.name}"
+    return Feed(name=name, description=name, items=[stop_item(stop)])
+
+
+def round_table_feed(table: RoundTable) -> Feed:
+    return Feed(name=table.title, description=table.title, items=[round_table_item(table)])
+
+
+def participant_feed(email: str) -> Feed:
+    """A participant's workshops: confirmed, waitlisted (TENTATIVE), cancelled (CANCELLED)."""
+    registrations = db.session.scalars(
+        select(Registration)
+        .where(Registration.email == email)
+        .options(
+            joinedload(Registration.workshop).options(
+                joinedload(Workshop.challenge),
+                joinedload(Workshop.host_territory),
+                subqueryload(Workshop.territories),
+                subqueryload(Workshop.facilitators),
+            )
+        )
+    ).unique()
+    return Feed(
+        name="Tournée French Impact – mes ateliers",
+        description="Vos inscriptions aux ateliers inter-territoires.",
+        items=[workshop_item(r.workshop, registration=r) for r in registrations],
+    )
+
+
+# Freshness -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Freshness:
+    etag: str
+    last_modified: datetime | None
+
+
+def freshness(feed_key: str, participant_email: str | None = None) -> Freshness:
+    """The feed's validators, from one small query: no calendar is built to answer 304."""
+    revision = select(FeedRevision.revision).where(FeedRevision.id == 1).scalar_subquery()
+    changed_at = select(FeedRevision.changed_at).where(FeedRevision.id == 1).scalar_subquery()
+    columns = [revision, changed_at]
+    if participant_email is not None:
+        mine = Registration.email == participant_email
+        columns += [
+            select(func.max(Registration.updated_at)).where(mine).scalar_subquery(),
+            select(func.count(Registration.id)).where(mine).scalar_subquery(),
+        ]
+    values = db.session.execute(select(*columns)).one()
+    parts = [FEED_FORMAT, base_url(), feed_key, *map(str, values)]
+    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+    moments = [m for m in values if isinstance(m, datetime)]
+    return Freshness(etag=f'"{digest}"', last_modified=max(moments) if moments else None)

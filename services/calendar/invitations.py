@@ -1,0 +1,49 @@
+"""Calendar invitations sent with registration mails (iTIP REQUEST and CANCEL)."""
+
+from flask import current_app
+
+from models import Registration, Workshop
+from services.calendar import ical
+
+
+def _location(workshop: Workshop) -> str:
+    parts = [workshop.venue_name, " ".join(workshop.address.split()), workshop.online_url]
+    return ical.one_line(", ".join(p for p in parts if p))
+
+
+def workshop_invitation(
+    registration: Registration, method: str, sequence: int, url: str, description: str
+) -> str:
+    """REQUEST (confirmed seat) or CANCEL (seat given up, workshop cancelled), with the
+    participant as ATTENDEE and the organiser address of the configuration."""
+    workshop = registration.workshop
+    zone = workshop.zone_name
+    calendar = ical.new_calendar(method=method)
+    event = ical.icalendar.Event()
+    event.add("uid", workshop.uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", ical.utc(workshop.updated_at))
+    event.add("dtstart", ical.local(workshop.starts_at, zone))
+    event.add("dtend", ical.local(workshop.ends_at, zone))
+    event.add("summary", ical.one_line(workshop.title))
+    event.add("description", ical.clean_text(description))
+    if _location(workshop):
+        event.add("location", _location(workshop))
+    event.add("url", url)
+    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    organizer = ical.icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_ORGANIZER']}")
+    organizer.params["cn"] = ical.one_line(current_app.config["MAIL_ORGANIZER_NAME"])
+    event.add("organizer", organizer)
+    attendee = ical.icalendar.vCalAddress(f"mailto:{registration.email}")
+    attendee.params.update(
+        {
+            "cn": ical.one_line(registration.name),
+            "role": "REQ-PARTICIPANT",
+            "partstat": "DECLINED" if method == "CANCEL" else "ACCEPTED",
+            "rsvp": "FALSE",
+        }
+    )
+    event.add("attendee", attendee)
+    calendar.add_component(event)
+    ical.add_timezones(calendar, {zone})
+    return calendar.to_ical().decode()

@@ -1,0 +1,391 @@
+"""Printable programmes rendered by WeasyPrint from our own templates (templates/print/).
+
+Only files under static/ can be fetched while rendering: the fetcher refuses any other
+file, any network address and any redirect, so no text an organiser types can make the
+server read a local file or call a network service. A document is rendered once per
+version of what it shows and then served from memory.
+"""
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask_babel import force_locale, format_date
+from sqlalchemy import func, select
+
+from extensions import db
+from models import FeedRevision, Speaker, TourStop, Workshop
+from models.speaker import search_key
+from services.caching import RenderedCache
+from services.local_time import hours, long_date, when
+from services.planning import tours
+from services.registration import workshops
+
+STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
+# The base URL of documents while rendering: only /static/ under it is ever served.
+PRINT_BASE = "https://print.invalid/"
+DOCUMENT_FORMAT = "1"
+
+rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
+
+
+class FetchRefused(Exception):
+    """A resource outside static/ was asked for while rendering."""
+
+
+def static_file_for(url: str) -> Path:
+    """The file under static/ that a URL names, or FetchRefused."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}/" != PRINT_BASE or not parts.path.startswith("/static/"):
+        raise FetchRefused(f"refused (not a static file of ours): {url[:200]}")
+    path = (STATIC_DIR / unquote(parts.path[len("/static/") :])).resolve()
+    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+        raise FetchRefused(f"refused (no such static file): {url[:200]}")
+    return path
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """WeasyPrint's fetcher, reduced to our static files: no file://, no http(s)://,
+        no data from anywhere else, no redirect to follow."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("https",), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            path = static_file_for(url)
+            header = EmailMessage()
+            header["Content-Type"] = (
+                mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            )
+            return URLFetcherResponse(url, path.read_bytes(), header, 200)
+
+    return StaticOnlyFetcher()
+
+
+def render_pdf(html: str, title: str, author: str = "Tournée French Impact") -> bytes:
+    """A tagged PDF (PDF/UA-1) with its title, author and language."""
+    # Imported here: WeasyPrint loads Pango when imported, which only PDF requests need.
+    from weasyprint import HTML
+
+    fetcher = _fetcher()
+    document = HTML(string=html, base_url=PRINT_BASE, url_fetcher=fetcher).render()
+    document.metadata.title = title
+    document.metadata.authors = [author]
+    document.metadata.lang = "fr"
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def data_version(workshop_ids: list[int] | None = None) -> str:
+    """What the documents show, in one query: the plan's revision, and for workshops their
+    registrations' revision (every registration change bumps it)."""
+    revision = select(FeedRevision.revision).where(FeedRevision.id == 1).scalar_subquery()
+    columns = [revision]
+    if workshop_ids:
+        columns.append(
+            select(func.coalesce(func.sum(Workshop.registrations_revision), 0))
+            .where(Workshop.id.in_(workshop_ids))
+            .scalar_subquery()
+        )
+    return "-".join(map(str, db.session.execute(select(*columns)).one()))
+
+
+def document_etag(kind: str, key: str, version: str) -> str:
+    digest = hashlib.sha256(f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}".encode()).hexdigest()
+    return f'"{digest[:40]}"'
+
+
+def workshop_ids_of_tour(tour) -> list[int]:
+    return list(db.session.scalars(select(Workshop.id).where(Workshop.tour_id == tour.id)))
+
+
+def workshop_ids_of_stop(stop) -> list[int]:
+    return list(db.session.scalars(select(Workshop.id).where(Workshop.stop_id == stop.id)))
+
+
+# --- The programmes' content -------------------------------------------------------------
+#
+# The context functions below turn the plan into plain display strings, computed in French
+# (the documents are French whatever the reader's locale, and their ETag does not depend on
+# it): the templates only print them, and Jinja escapes every one of them.
+
+_SPACE_BEFORE_HIGH_SIGN = re.compile(r"[ \t]+([;!?])")
+_SPACE_BEFORE_COLON = re.compile(r"[ \t]+([:»])")
+_SPACE_AFTER_OPENING_QUOTE = re.compile(r"«[ \t]+")
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def french_typography(text: str) -> str:
+    """French spacing that never breaks: a narrow no-break space before ; ! ? and a
+    no-break space before : and inside « », where the text has an ordinary space."""
+    text = _SPACE_BEFORE_HIGH_SIGN.sub(NARROW_NBSP + r"\1", text)
+    text = _SPACE_BEFORE_COLON.sub(NBSP + r"\1", text)
+    return _SPACE_AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text typed by an organiser as paragraphs (separated by blank lines)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return [french_typography(p.strip()) for p in _BLANK_LINES.split(text) if p.strip()]
+
+
+def _day(day: date, with_year: bool = True) -> str:
+    """e.g. "1er février 2019", "25 février"."""
+    rest = format_date(day, "MMMM y" if with_year else "MMMM")
+    return f"{'1er' if day.day == 1 else day.day} {rest}"
+
+
+def _count(number: int, one: str, many: str) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return f"{number} {one if number <= 1 else many}"
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """A speaker listed somewhere; anchor is where the speaker index points."""
+
+    name: str
+    role: str
+    detail: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RoundTableView:
+    id: int
+    title: str
+    hours: str
+    room: str
+    challenge: str
+    description: list[str]
+    people: list[PersonLine]
+
+
+@dataclass(frozen=True)
+class WorkshopView:
+    id: int
+    anchor: str
+    title: str
+    when: str
+    cancelled: bool
+    status: str
+    challenge: str
+    host: str
+    territories: str
+    venue: str
+    address: str
+    online_url: str
+    capacity: int
+    seats_left: int
+    seats: str
+    description: list[str]
+    facilitators: list[PersonLine]
+
+
+@dataclass(frozen=True)
+class StopView:
+    id: int
+    anchor: str
+    territory: str
+    day: str
+    when: str
+    cancelled: bool
+    status: str
+    venue: str
+    address: str
+    host: str
+    description: list[str]
+    speakers: list[PersonLine]
+    round_tables: list[RoundTableView]
+    workshops: list[WorkshopView]
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    name: str
+    detail: str
+    anchors: list[str]
+
+
+class _Appearances:
+    """Every appearance of a speaker in a document gets its own anchor, in document order.
+    The speaker index links to the first appearance in each section (a stop, the other
+    workshops): a section starts a page, so one speaker listed twice at a stop is one page
+    in the index, not the same page twice."""
+
+    def __init__(self):
+        self._counts: dict[int, int] = {}
+        self._indexed: dict[int, dict[str, str]] = {}
+        self._speakers: dict[int, Speaker] = {}
+
+    def line(self, speaker: Speaker, role: str, section: str) -> PersonLine:
+        self._counts[speaker.id] = self._counts.get(speaker.id, 0) + 1
+        anchor = f"speaker-{speaker.id}-{self._counts[speaker.id]}"
+        self._indexed.setdefault(speaker.id, {}).setdefault(section, anchor)
+        self._speakers[speaker.id] = speaker
+        return PersonLine(
+            name=french_typography(speaker.name),
+            role=role,
+            detail=french_typography(
+                ", ".join(part for part in (speaker.title, speaker.organisation) if part)
+            ),
+            anchor=anchor,
+        )
+
+    def index(self) -> list[IndexEntry]:
+        speakers = sorted(self._speakers.values(), key=lambda s: (search_key(s.name), s.name, s.id))
+        return [
+            IndexEntry(
+                name=french_typography(s.name),
+                detail=french_typography(s.title),
+                anchors=list(self._indexed[s.id].values()),
+            )
+            for s in speakers
+        ]
+
+
+def _seats(workshop: Workshop, seats_left: int) -> str:
+    if workshop.is_cancelled:
+        return "Atelier annulé"
+    if seats_left == 0:
+        return f"Complet ({_count(workshop.capacity, 'place', 'places')}) : liste d’attente"
+    return f"{_count(seats_left, 'place restante', 'places restantes')} sur {workshop.capacity}"
+
+
+def _workshop_view(
+    workshop: Workshop, confirmed: int, people: _Appearances, section: str
+) -> WorkshopView:
+    seats_left = max(workshop.capacity - confirmed, 0)
+    return WorkshopView(
+        id=workshop.id,
+        anchor=f"workshop-{workshop.id}",
+        title=french_typography(workshop.title),
+        when=when(workshop.starts_at, workshop.ends_at, workshop.zone_name),
+        cancelled=workshop.is_cancelled,
+        status=workshop.status_label,
+        challenge=french_typography(workshop.challenge.name),
+        host=french_typography(workshop.host_territory.name),
+        territories=french_typography(", ".join(t.name for t in workshop.territories)),
+        venue=french_typography(workshop.venue_name),
+        address=french_typography(workshop.address),
+        online_url=workshop.online_url,
+        capacity=workshop.capacity,
+        seats_left=seats_left,
+        seats=french_typography(_seats(workshop, seats_left)),
+        description=paragraphs(workshop.description),
+        facilitators=[people.line(s, "Animation", section) for s in workshop.facilitators],
+    )
+
+
+def _stop_view(
+    stop: TourStop, attached: list[Workshop], confirmed: dict[int, int], people: _Appearances
+) -> StopView:
+    """A stop's section; speakers get their anchors in the order the section prints them."""
+    zone = stop.territory.timezone
+    section = f"stop-{stop.id}"
+    speakers = [people.line(link.speaker, link.role_label, section) for link in stop.speakers]
+    tables = [
+        RoundTableView(
+            id=table.id,
+            title=french_typography(table.title),
+            hours=hours(table.starts_at, table.ends_at, zone, with_zone=False),
+            room=french_typography(table.room),
+            challenge=french_typography(table.challenge.name) if table.challenge else "",
+            description=paragraphs(table.description),
+            people=[people.line(p.speaker, p.role_label, section) for p in table.participants],
+        )
+        for table in sorted(stop.round_tables, key=lambda t: (t.starts_at, t.id))
+    ]
+    host = stop.host_organisation
+    return StopView(
+        id=stop.id,
+        anchor=f"stop-{stop.id}",
+        territory=french_typography(stop.territory.name),
+        day=long_date(stop.local_start.date()),
+        when=when(stop.starts_at, stop.ends_at, zone),
+        cancelled=stop.is_cancelled,
+        status=stop.status_label,
+        venue=french_typography(stop.venue_name),
+        address=french_typography(stop.address),
+        host=french_typography(host.name) if host else "",
+        description=paragraphs(stop.description),
+        speakers=speakers,
+        round_tables=tables,
+        workshops=[_workshop_view(w, confirmed[w.id], people, section) for w in attached],
+    )
+
+
+def _public_workshops(tour) -> list[Workshop]:
+    return [w for w in workshops.all_workshops(tour) if w.is_public]
+
+
+def _tour_dates(tour) -> str:
+    start, end = tour.start_date, tour.end_date
+    if start == end:
+        return f"Le {format_date(start, 'EEEE')} {_day(start)}"
+    return f"Du {_day(start, with_year=start.year != end.year)} au {_day(end)}"
+
+
+def tour_programme(tour) -> dict:
+    """The tour's programme: the cover, every public stop in date order with its round
+    tables and workshops, the tour's other workshops, and the index of speakers."""
+    with force_locale("fr"):
+        stops = tours.tour_stops(tour, include_drafts=False)
+        listed = _public_workshops(tour)
+        confirmed = workshops.confirmed_counts([w.id for w in listed])
+        people = _Appearances()
+        stop_ids = {stop.id for stop in stops}
+        by_stop: dict[int, list[Workshop]] = {}
+        for workshop in listed:
+            if workshop.stop_id in stop_ids:
+                by_stop.setdefault(workshop.stop_id, []).append(workshop)
+        stop_views = [
+            _stop_view(stop, by_stop.get(stop.id, []), confirmed, people) for stop in stops
+        ]
+        # Workshops at no stop, or at a stop not public yet (its own place is printed).
+        others = [
+            _workshop_view(w, confirmed[w.id], people, "other-workshops")
+            for w in listed
+            if w.stop_id not in stop_ids
+        ]
+        cancelled = sum(1 for stop in stops if stop.is_cancelled)
+        territories = len({stop.territory_id for stop in stops if not stop.is_cancelled})
+        summary = [
+            _count(territories, "territoire", "territoires"),
+            _count(len(stops) - cancelled, "étape", "étapes"),
+        ]
+        if cancelled:
+            summary.append(_count(cancelled, "étape annulée", "étapes annulées"))
+        open_workshops = sum(1 for w in listed if not w.is_cancelled)
+        if open_workshops:
+            summary.append(_count(open_workshops, "atelier", "ateliers"))
+        return {
+            "tour_title": french_typography(tour.title),
+            "tour_dates": _tour_dates(tour),
+            "tour_principal": french_typography(tour.principal),
+            "tour_description": paragraphs(tour.description),
+            "summary": summary,
+            "stops": stop_views,
+            "other_workshops": others,
+            "speaker_index": people.index(),
+        }
+
+
+def stop_programme(stop) -> dict:
+    """One stop's day: the same section as in the tour's programme, with its workshops."""
+    with force_locale("fr"):
+        attached = [w for w in _public_workshops(stop.tour) if w.stop_id == stop.id]
+        confirmed = workshops.confirmed_counts([w.id for w in attached])
+        return {
+            "tour_title": french_typography(stop.tour.title),
+            "stop": _stop_view(stop, attached, confirmed, _Appearances()),
+        }

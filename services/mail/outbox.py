@@ -1,0 +1,81 @@
+"""Writing mails to the outbox, in the same transaction as the change that causes them.
+
+`flask mail send` delivers them later (services/mail/delivery.py)."""
+
+import uuid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from extensions import db
+from models import OutboxMail, Registration, RegistrationStatus
+from services.calendar.invitations import workshop_invitation
+from services.calendar.private_feeds import participant_feed_link
+from services.urls import absolute_url
+
+SUBJECTS = {
+    "confirmed": _l("Inscription confirmée : %(title)s"),
+    "waitlisted": _l("Liste d’attente : %(title)s"),
+    "promoted": _l("Une place s’est libérée : %(title)s"),
+    "cancelled": _l("Inscription annulée : %(title)s"),
+    "workshop_changed": _l("Atelier modifié : %(title)s"),
+    "workshop_cancelled": _l("Atelier annulé : %(title)s"),
+}
+# Mails that give a seat, and so carry (or update) the calendar invitation.
+SEAT_KINDS = {"confirmed", "promoted", "workshop_changed"}
+
+
+def _calendar_part(kind: str, registration: Registration, had_seat: bool, description: str):
+    """(calendar text, method) for this mail, or (None, None); keeps SEQUENCE growing."""
+    workshop = registration.workshop
+    url = absolute_url("workshops.detail", workshop_id=workshop.id)
+    if kind in SEAT_KINDS and registration.status == RegistrationStatus.CONFIRMED:
+        sequence = max(workshop.sequence, registration.calendar_sequence)
+        method = "REQUEST"
+    elif kind in ("cancelled", "workshop_cancelled") and had_seat:
+        sequence = max(workshop.sequence, registration.calendar_sequence) + 1
+        method = "CANCEL"
+    else:
+        return None, None
+    registration.calendar_sequence = sequence
+    return workshop_invitation(registration, method, sequence, url, description), method
+
+
+def queue_registration_mail(
+    kind: str, registration: Registration, had_seat: bool = False, **context
+) -> OutboxMail:
+    """A mail to one participant, in the language they registered in."""
+    workshop = registration.workshop
+    with force_locale(registration.locale):
+        values = {
+            "kind": kind,
+            "registration": registration,
+            "workshop": workshop,
+            "manage_url": absolute_url("workshops.registration", token=registration.token),
+            "workshop_url": absolute_url("workshops.detail", workshop_id=workshop.id),
+            # Their own calendar of every workshop they registered for.
+            "calendar_url": absolute_url(
+                "calendar.private", token=participant_feed_link(registration.email).token
+            ),
+            "had_seat": had_seat,
+            **context,
+        }
+        subject = str(SUBJECTS[kind]) % {"title": " ".join(workshop.title.split())}
+        text = render_template("mail/registration.txt", **values)
+        html = render_template("mail/registration.html", **values)
+        calendar, method = _calendar_part(kind, registration, had_seat, text)
+    message = OutboxMail(
+        kind=kind,
+        registration=registration,
+        to_address=registration.email,
+        to_name=registration.name,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        calendar=calendar,
+        calendar_method=method,
+        message_id=f"<{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}>",
+    )
+    db.session.add(message)
+    return message

@@ -1,0 +1,343 @@
+"""Registration to workshops: capacity, waiting list, cancellation, promotion.
+
+Every change to a workshop's registrations starts with the same write, which bumps the
+workshop's registrations_revision: on PostgreSQL that UPDATE holds the workshop's row lock
+until commit; on SQLite it takes the database's single write lock (WAL mode, busy timeout),
+and since pysqlite opens the transaction at the first write, nothing read before can be
+stale. Inside the lock, counting and deciding is safe: confirmed registrations never exceed
+the capacity, whatever the number of requests, processes or databases.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from extensions import db
+from models import (
+    OutboxMail,
+    Registration,
+    RegistrationStatus,
+    Territory,
+    Workshop,
+    WorkshopStatus,
+    normalise_email,
+)
+from services.errors import InvalidInput
+from services.mail import outbox as mail
+
+CONFIRMED, WAITLISTED, CANCELLED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.CANCELLED,
+)
+
+
+class RegistrationRefused(Exception):
+    """The workshop does not take this registration now (closed, full of this address…)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RegistrationFields:
+    name: str
+    email: str
+    organisation: str = ""
+    territory_id: int | None = None
+    consent: bool = False
+    locale: str = "fr"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def lock_workshop(workshop_id: int) -> Workshop:
+    """Take the workshop's registration lock (see the module's docstring) and return it
+    freshly read."""
+    locked = db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(registrations_revision=Workshop.registrations_revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1:
+        raise RegistrationRefused(_("Cet atelier n’existe pas ou plus."))
+    return db.session.execute(
+        select(Workshop).where(Workshop.id == workshop_id).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def confirmed_count(workshop: Workshop) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.workshop_id == workshop.id, Registration.status == CONFIRMED
+        )
+    )
+
+
+def seats_left(workshop: Workshop) -> int:
+    return max(0, workshop.capacity - confirmed_count(workshop))
+
+
+def waitlist(workshop: Workshop) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.workshop_id == workshop.id, Registration.status == WAITLISTED)
+            .order_by(Registration.queue_key, Registration.id)
+        )
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to get a seat; exact and without gaps, since it is counted."""
+    if registration.status != WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.workshop_id == registration.workshop_id,
+            Registration.status == WAITLISTED,
+            (Registration.queue_key < registration.queue_key)
+            | (
+                (Registration.queue_key == registration.queue_key)
+                & (Registration.id < registration.id)
+            ),
+        )
+    )
+    return ahead + 1
+
+
+def registration_problem(workshop: Workshop, now: datetime) -> str | None:
+    """Why this workshop takes no registration at this instant, or None."""
+    if workshop.status == WorkshopStatus.CANCELLED:
+        return _("Cet atelier est annulé : les inscriptions sont fermées.")
+    if workshop.status != WorkshopStatus.OPEN:
+        return _("Les inscriptions à cet atelier ne sont pas ouvertes.")
+    if workshop.registration_opens_at and now < workshop.registration_opens_at:
+        return _(
+            "Les inscriptions ouvriront le %(when)s.",
+            when=format_datetime(workshop.registration_opens_at, "d MMMM y 'à' HH:mm"),
+        )
+    closes_at = workshop.registration_closes_at or workshop.starts_at
+    if now >= closes_at:
+        return _("Les inscriptions à cet atelier sont closes.")
+    return None
+
+
+def _validate(fields: RegistrationFields) -> Territory | None:
+    errors: dict[str, list[str]] = {}
+    if not fields.name.strip():
+        errors["name"] = [_("Indiquez votre nom.")]
+    if not fields.email.strip():
+        errors["email"] = [_("Indiquez votre adresse e-mail.")]
+    if not fields.consent:
+        errors["consent"] = [
+            _("Votre accord est nécessaire pour traiter votre inscription (voir la notice).")
+        ]
+    territory = None
+    if fields.territory_id is not None:
+        territory = db.session.get(Territory, fields.territory_id)
+        if territory is None:
+            errors["territory_id"] = [_("Territoire inconnu : choisissez dans la liste.")]
+    if errors:
+        raise InvalidInput(errors)
+    return territory
+
+
+def _already_registered() -> RegistrationRefused:
+    return RegistrationRefused(
+        _(
+            "Cette adresse e-mail est déjà inscrite à cet atelier. Retrouvez votre inscription "
+            "grâce au lien reçu par e-mail."
+        )
+    )
+
+
+def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Registration:
+    """Confirmed while seats are left, then waitlisted in arrival order; the mail that says
+    so is queued in the same transaction."""
+    territory = _validate(fields)
+    workshop = lock_workshop(workshop_id)
+    problem = registration_problem(workshop, now)
+    if problem:
+        raise RegistrationRefused(problem)
+    email = normalise_email(fields.email)
+    if db.session.scalar(
+        select(Registration.id).where(
+            Registration.workshop_id == workshop.id, Registration.email == email
+        )
+    ):
+        raise _already_registered()
+    status = CONFIRMED if confirmed_count(workshop) < workshop.capacity else WAITLISTED
+    last_key = db.session.scalar(
+        select(func.max(Registration.queue_key)).where(Registration.workshop_id == workshop.id)
+    )
+    registration = Registration(
+        workshop=workshop,
+        name=fields.name.strip(),
+        email=email,
+        organisation=fields.organisation.strip(),
+        territory=territory,
+        locale=fields.locale if fields.locale in ("fr", "en") else "fr",
+        token=new_token(),
+        status=status,
+        consented_at=now,
+        created_at=now,
+        queue_key=(last_key or 0) + 1,
+        calendar_sequence=workshop.sequence,
+    )
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the unique constraint, if a twin request got there first
+        raise _already_registered() from exc
+    if status == CONFIRMED:
+        mail.queue_registration_mail("confirmed", registration)
+    else:
+        mail.queue_registration_mail(
+            "waitlisted", registration, position=waitlist_position(registration)
+        )
+    return registration
+
+
+def registration_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.token == token))
+
+
+def _promote(registration: Registration) -> None:
+    registration.status = CONFIRMED
+    # Tentative → confirmed in the person's private feed: a status change, so a new SEQUENCE.
+    registration.calendar_sequence = (
+        max(registration.calendar_sequence, registration.workshop.sequence) + 1
+    )
+    mail.queue_registration_mail("promoted", registration)
+
+
+def fill_free_seats(workshop: Workshop) -> list[Registration]:
+    """Give every free seat to the waiting list, first come first served. Call under the lock."""
+    free = workshop.capacity - confirmed_count(workshop)
+    promoted = waitlist(workshop)[: max(0, free)]
+    for registration in promoted:
+        _promote(registration)
+    db.session.flush()
+    return promoted
+
+
+def cancel_registration(registration: Registration, now: datetime) -> list[Registration]:
+    """Cancel (by the participant or an organiser); the freed seat goes to the next person
+    on the waiting list in the same transaction. Returns who was promoted."""
+    workshop = lock_workshop(registration.workshop_id)
+    db.session.refresh(registration)
+    if registration.status == CANCELLED:
+        return []
+    was_confirmed = registration.status == CONFIRMED
+    registration.status = CANCELLED
+    registration.cancelled_at = now
+    mail.queue_registration_mail("cancelled", registration, had_seat=was_confirmed)
+    db.session.flush()
+    return fill_free_seats(workshop) if was_confirmed else []
+
+
+def promote_now(registration: Registration) -> bool:
+    """An organiser's choice: this person gets the next seat. Confirmed at once if a seat is
+    free, else moved to the front of the waiting list. Returns True when confirmed."""
+    workshop = lock_workshop(registration.workshop_id)
+    db.session.refresh(registration)
+    if registration.status != WAITLISTED:
+        raise RegistrationRefused(_("Seule une personne en liste d’attente peut être promue."))
+    if confirmed_count(workshop) < workshop.capacity:
+        _promote(registration)
+        db.session.flush()
+        return True
+    first = db.session.scalar(
+        select(func.min(Registration.queue_key)).where(
+            Registration.workshop_id == workshop.id, Registration.status == WAITLISTED
+        )
+    )
+    registration.queue_key = first - 1
+    db.session.flush()
+    return False
+
+
+def change_capacity(workshop: Workshop, capacity: int) -> list[Registration]:
+    """Raise: the waiting list fills the new seats. Lower below the confirmed count: refused."""
+    return set_capacity(lock_workshop(workshop.id), capacity)
+
+
+def set_capacity(locked: Workshop, capacity: int) -> list[Registration]:
+    """change_capacity, for a caller that already holds the workshop's lock."""
+    confirmed = confirmed_count(locked)
+    if capacity < confirmed:
+        raise InvalidInput(
+            {
+                "capacity": [
+                    _(
+                        "Impossible de descendre à %(capacity)s places : %(confirmed)s personnes "
+                        "sont déjà confirmées. Annulez d’abord des inscriptions.",
+                        capacity=capacity,
+                        confirmed=confirmed,
+                    )
+                ]
+            }
+        )
+    locked.capacity = capacity
+    db.session.flush()
+    return fill_free_seats(locked)
+
+
+ANONYMOUS_NAME = "Participant·e anonymisé·e"
+
+
+def anonymise(registration: Registration, now: datetime) -> None:
+    """Erase who the person is, keep that a place was taken (counts stay right). The old
+    management link stops working, and their mails, sent or not, are deleted."""
+    # Under the workshop's lock, whose revision also tells cached sign-in sheets to go.
+    lock_workshop(registration.workshop_id)
+    registration.name = ANONYMOUS_NAME
+    registration.email = f"anonyme-{registration.id}@invalid"
+    registration.organisation = ""
+    registration.territory = None
+    registration.token = new_token()
+    registration.anonymised_at = now
+    db.session.execute(
+        OutboxMail.__table__.delete().where(OutboxMail.registration_id == registration.id)
+    )
+    db.session.flush()
+
+
+def set_attendance(registration: Registration, attended: bool | None) -> None:
+    registration.attended = attended
+    db.session.flush()
+
+
+def registrants(workshop: Workshop) -> list[tuple[Registration, int | None]]:
+    """Everyone, confirmed first, then the waiting list in order, then cancellations; with
+    each waitlisted person's position."""
+    everyone = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.workshop_id == workshop.id)
+            .order_by(Registration.queue_key, Registration.id)
+        )
+    )
+    rank = {CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}
+    everyone.sort(key=lambda r: rank[r.status])
+    position = 0
+    result = []
+    for registration in everyone:
+        if registration.status == WAITLISTED:
+            position += 1
+            result.append((registration, position))
+        else:
+            result.append((registration, None))
+    return result

@@ -1,0 +1,155 @@
+"""Mail goes out through a real SMTP server on loopback (aiosmtpd): the invitation parses,
+a server that is down delays mail without losing it, and no mail is sent twice."""
+
+import email
+import socket
+from email import policy
+
+import icalendar
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from blueprints.cli import send_due_mails
+from extensions import db
+from models import MailStatus, OutboxMail
+from services.mail.delivery import claim
+from tests.registration.test_registration import NOW, make_workshop, register
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    def __init__(self, port: int):
+        self.port, self.inbox, self.controller = port, Inbox(), None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    server = SmtpServer(free_port())
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT_SECONDS", 5)
+    # Retry at once: the test is about not losing mail, not about waiting.
+    monkeypatch.setitem(app.config, "MAIL_RETRY_BASE_SECONDS", 0)
+    server.start()
+    yield server
+    server.stop()
+
+
+def send(app) -> tuple[int, int]:
+    with app.app_context():
+        return send_due_mails()
+
+
+def calendar_part(message) -> email.message.EmailMessage:
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    return part
+
+
+def test_confirmation_arrives_with_an_invitation_calendars_understand(app, client, world, smtp):
+    workshop_id = make_workshop(app, world)
+    register(client, workshop_id, "camille@example.org", name="Camille Martin")
+    assert send(app) == (1, 0)
+    (message,) = smtp.inbox.messages
+    assert message["To"] == "Camille Martin <camille@example.org>"
+    assert message["Subject"] == "Inscription confirmée : Filière du réemploi"
+    types = [p.get_content_type() for p in message.walk()]
+    assert "text/plain" in types and "text/html" in types
+    part = calendar_part(message)
+    assert part.get_param("method") == "REQUEST"
+    calendar = icalendar.Calendar.from_ical(part.get_content())
+    assert calendar["METHOD"] == "REQUEST"
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["ATTENDEE"]) == "mailto:camille@example.org"
+    assert event["ATTENDEE"].params["CN"] == "Camille Martin"
+    assert str(event["ORGANIZER"]) == "mailto:" + app.config["MAIL_ORGANIZER"]
+    assert event["SUMMARY"] == "Filière du réemploi"
+    assert event.decoded("DTSTART").utcoffset() is not None
+    attachment = [p for p in message.walk() if p.get_filename() == "invitation.ics"]
+    assert len(attachment) == 1
+
+
+def test_server_down_delays_mail_and_every_mail_arrives_once(app, world, smtp):
+    workshop_id = make_workshop(app, world, capacity=1)
+    smtp.stop()
+    # Registrations succeed while the server is down.
+    for number in (1, 2):
+        response = register(app.test_client(), workshop_id, f"p{number}@example.org")
+        assert response.status_code == 302
+    assert send(app) == (0, 2)
+    with app.app_context():
+        queued = list(db.session.scalars(select(OutboxMail)))
+        assert all(m.status == MailStatus.PENDING and m.attempts == 1 for m in queued)
+        assert all("ConnectionRefused" in m.last_error for m in queued)
+    smtp.start()
+    assert send(app) == (2, 0)
+    assert send(app) == (0, 0)
+    assert sorted(m["To"].addresses[0].addr_spec for m in smtp.inbox.messages) == [
+        "p1@example.org",
+        "p2@example.org",
+    ]
+    subjects = sorted(m["Subject"] for m in smtp.inbox.messages)
+    assert subjects == [
+        "Inscription confirmée : Filière du réemploi",
+        "Liste d’attente : Filière du réemploi",
+    ]
+
+
+def test_a_claimed_mail_is_not_taken_by_a_second_sender(app, client, world):
+    workshop_id = make_workshop(app, world)
+    register(client, workshop_id, "a@example.org")
+    with app.app_context():
+        (mail_id,) = db.session.scalars(select(OutboxMail.id))
+        assert claim(mail_id, NOW) is not None
+        db.session.commit()
+        assert claim(mail_id, NOW) is None  # the other sender finds it taken
+
+
+def test_development_writes_eml_files_in_the_instance_folder(
+    app, client, world, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path / "mail"))
+    workshop_id = make_workshop(app, world)
+    register(client, workshop_id, "a@example.org")
+    assert send(app) == (1, 0)
+    (written,) = (tmp_path / "mail").glob("*.eml")
+    message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert message["To"] == "Camille Martin <a@example.org>"
+    assert icalendar.Calendar.from_ical(calendar_part(message).get_content())["METHOD"] == "REQUEST"
+
+
+def test_mail_send_command_reports_what_it_did(app, client, world, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path))
+    workshop_id = make_workshop(app, world)
+    register(client, workshop_id, "a@example.org")
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0
+    assert "Courriels envoyés : 1" in result.output
