@@ -1,11 +1,13 @@
 """The application factory: extensions, blueprints, error handlers, CLI."""
 
+import logging
 import os
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
@@ -13,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 import config as settings
 from blueprints.cli import register_cli
 from blueprints.template_helpers import register_template_helpers
+from blueprints.transaction import discard_changes, register_transaction_boundary
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from models import User
 
@@ -26,7 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    register_logging(app)
     register_extensions(app)
+    register_transaction_boundary(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
@@ -34,6 +39,34 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_template_helpers(app)
     return app
+
+
+class ActorFilter(logging.Filter):
+    """Adds who acted to every record: the signed-in account's id, a visitor, or the
+    command line. Services log what changed and its ids; nothing personal beyond ids."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not has_request_context():
+            record.actor = "cli"
+        elif current_user and current_user.is_authenticated:
+            record.actor = f"user:{current_user.id}"
+        else:
+            record.actor = "visitor"
+        return True
+
+
+def register_logging(app: Flask) -> None:
+    """One line per change made through a service, on stderr, configured once here (an app
+    created again, as in tests, reuses the handler)."""
+    services_log = logging.getLogger("services")
+    if not any(isinstance(f, ActorFilter) for h in services_log.handlers for f in h.filters):
+        handler = logging.StreamHandler()
+        handler.addFilter(ActorFilter())
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(actor)s] %(message)s")
+        )
+        services_log.addHandler(handler)
+    services_log.setLevel(app.config.get("SERVICES_LOG_LEVEL", "INFO"))
 
 
 def select_locale() -> str:
@@ -89,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.round_tables import bp as round_tables_bp
+    from blueprints.speaker_admin import bp as speaker_admin_bp
     from blueprints.speakers import bp as speakers_bp
     from blueprints.workshop_admin import bp as workshop_admin_bp
     from blueprints.workshops import bp as workshops_bp
@@ -98,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(board_bp, url_prefix="/board")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(speakers_bp)
+    app.register_blueprint(speaker_admin_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(programmes_bp)
@@ -158,7 +193,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        db.session.rollback()
+        # The session may be unusable (a failed statement): the error page must still render.
+        discard_changes()
         app.logger.exception("Unhandled error on %s", request.path)
         if app.testing:
             raise error

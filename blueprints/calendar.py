@@ -12,6 +12,7 @@ from extensions import db
 from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
 from services.calendar import feeds
 from services.calendar.private_feeds import private_feed
+from services.permissions import managed_territory_ids
 from services.planning import tours
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -139,7 +140,7 @@ def private(token: str):
     user = db.session.get(User, link.user_id)
     if user is None or not user.active:
         abort(404)
-    territory_ids = [t.id for t in (tours.all_territories() if user.is_admin else user.territories)]
+    territory_ids = managed_territory_ids(user, tours.all_territories())
     return calendar_response(
         key, user.display_name, lambda: feeds.organiser_feed(user, territory_ids), True
     )

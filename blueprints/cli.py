@@ -1,30 +1,31 @@
-"""Command-line interface: flask seed-demo, flask users …, flask mail send."""
+"""Command-line interface: flask seed-demo, flask users …, flask mail send. Each command is
+one transaction (blueprints/transaction.py), except the send loop, which ends one after
+each step of each mail."""
 
 import time
-from datetime import UTC, datetime
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from extensions import db
+from blueprints.transaction import end_transaction, in_transaction
 from models import Role
 from services.accounts.users import create_user, set_password, territories_by_ids, user_by_email
 from services.demo.seed import database_is_empty, seed_demo
 from services.errors import InvalidInput
-from services.mail.delivery import (
-    backend,
-    build_message,
-    claim,
-    due_mail_ids,
-    mark_failed,
-    mark_sent,
-)
+from services.mail.sender import send_due_mails
 
 
 def register_cli(app: Flask) -> None:
+    register_seed_command(app)
+    register_user_commands(app)
+    register_mail_commands(app)
+
+
+def register_seed_command(app: Flask) -> None:
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database holds no tour yet.")
+    @in_transaction
     def seed_demo_command(if_empty: bool) -> None:
         """Load the 2019 labelling tour from the source articles (idempotent)."""
         if if_empty and not database_is_empty():
@@ -33,7 +34,6 @@ def register_cli(app: Flask) -> None:
         report = seed_demo(
             app.config["ADMIN_EMAIL"], app.config["ADMIN_PASSWORD"], app.config["DEMO_PASSWORD"]
         )
-        db.session.commit()
         created = ", ".join(f"{n} {table}" for table, n in sorted(report.created.items()))
         click.echo(f"Tournée de démonstration chargée ({created or 'rien de nouveau'}).")
         if report.new_accounts:
@@ -41,6 +41,8 @@ def register_cli(app: Flask) -> None:
             for email, password in report.new_accounts:
                 click.echo(f"  {email}  mot de passe : {password}")
 
+
+def register_user_commands(app: Flask) -> None:
     users = AppGroup("users", help="Manage organiser and admin accounts.")
     app.cli.add_command(users)
 
@@ -50,6 +52,7 @@ def register_cli(app: Flask) -> None:
     @click.option("--role", type=click.Choice([r.value for r in Role]), default="organiser")
     @click.option("--territory-id", "territory_ids", multiple=True, type=int)
     @click.password_option()
+    @in_transaction
     def create_user_command(email, name, role, territory_ids, password) -> None:
         """Create an account."""
         try:
@@ -57,12 +60,12 @@ def register_cli(app: Flask) -> None:
             user = create_user(email, name, password, Role(role), territories)
         except InvalidInput as exc:
             raise click.ClickException(str(exc)) from exc
-        db.session.commit()
         click.echo(f"Compte créé : {user.email}")
 
     @users.command("set-password")
     @click.argument("email")
     @click.password_option()
+    @in_transaction
     def set_password_command(email, password) -> None:
         """Set a new password for an account."""
         user = user_by_email(email)
@@ -72,9 +75,10 @@ def register_cli(app: Flask) -> None:
             set_password(user, password)
         except InvalidInput as exc:
             raise click.ClickException(str(exc)) from exc
-        db.session.commit()
         click.echo("Mot de passe modifié.")
 
+
+def register_mail_commands(app: Flask) -> None:
     mail = AppGroup("mail", help="The outbox of mails to participants.")
     app.cli.add_command(mail)
 
@@ -84,7 +88,7 @@ def register_cli(app: Flask) -> None:
     def send_command(loop: bool, interval: float) -> None:
         """Send the mails that are due, with retries and back-off when the server is down."""
         while True:
-            sent, failed = send_due_mails()
+            sent, failed = send_due_mails(checkpoint=end_transaction)
             if sent or failed or not loop:
                 click.echo(
                     f"Courriels envoyés : {sent}, en échec (réessayés plus tard) : {failed}."
@@ -92,26 +96,3 @@ def register_cli(app: Flask) -> None:
             if not loop:
                 return
             time.sleep(interval)
-
-
-def send_due_mails() -> tuple[int, int]:
-    """One pass over the outbox; each mail is claimed, sent and marked in its own commits."""
-    sent = failed = 0
-    delivery = backend()
-    for mail_id in due_mail_ids(datetime.now(UTC)):
-        mail = claim(mail_id, datetime.now(UTC))
-        db.session.commit()
-        if mail is None:
-            continue  # another sender has it
-        try:
-            delivery.send(build_message(mail))
-        except (OSError, Exception) as error:
-            db.session.rollback()
-            mark_failed(mail, f"{type(error).__name__}: {error}", datetime.now(UTC))
-            db.session.commit()
-            failed += 1
-            continue
-        mark_sent(mail, datetime.now(UTC))
-        db.session.commit()
-        sent += 1
-    return sent, failed

@@ -1,8 +1,19 @@
 """Form fields and form helpers shared by the blueprints."""
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import abort
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
+
+from blueprints.transaction import discard_changes
+from services.errors import ActionRefused, EditConflict, InvalidInput
+
+T = TypeVar("T")
 
 
 def email_field(label: str, missing_message: str) -> EmailField:
@@ -18,15 +29,22 @@ def email_field(label: str, missing_message: str) -> EmailField:
     )
 
 
-def show_service_errors(form, errors: dict[str, list[str]], aliases: dict[str, str] | None = None):
+def show_service_errors(
+    form,
+    errors: dict[str, list[str]],
+    aliases: dict[str, str] | None = None,
+    also: Sequence[FlaskForm] = (),
+) -> None:
     """Put a service's InvalidInput messages on the form's fields (aliases map a service's
-    field name to the form's); messages for no known field go on top of the form."""
+    field name to the form's; a field the form lacks is looked for on the `also` forms shown
+    beside it); messages for no known field go on top of the form."""
     for field_name, messages in errors.items():
         name = (aliases or {}).get(field_name, field_name)
-        field = getattr(form, name, None) if name else None
-        if field is None:
+        owners = [f for f in (form, *also) if name and getattr(f, name, None) is not None]
+        if not owners:
             form.form_errors.extend(messages)
         else:
+            field = getattr(owners[0], name)
             field.errors = list(field.errors) + messages
 
 
@@ -39,3 +57,48 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A service said no: the status to answer with and what to tell the person."""
+
+    status: int  # 400: invalid input; 409: conflict with the current state
+    message: str
+    conflict: str | None = None  # an edit that would overwrite someone else's
+
+
+def attempt(
+    call: Callable[[], T],
+    form: FlaskForm | None = None,
+    *,
+    edited: Any = None,
+    aliases: dict[str, str] | None = None,
+    also: Sequence[FlaskForm] = (),
+) -> T | Refusal:
+    """Run one service call. When the service refuses, what it flushed is discarded, its
+    messages go on the form's fields, and for an edit conflict the form takes the current
+    version of `edited` (the person's input stays: saving again is a deliberate choice)."""
+    try:
+        return call()
+    except InvalidInput as exc:
+        discard_changes()
+        if form is not None:
+            show_service_errors(form, exc.errors, aliases, also)
+        return Refusal(400, exc.first_message)
+    except EditConflict as exc:
+        discard_changes()
+        if form is not None and edited is not None and hasattr(form, "version"):
+            form.version.data = str(edited.version)
+        return Refusal(409, exc.message, conflict=exc.message)
+    except ActionRefused as exc:
+        discard_changes()
+        return Refusal(409, exc.message)
+
+
+def attempt_or_abort(call: Callable[[], T]) -> T:
+    """For buttons without a form to show again: a refusal is an error page with its reason."""
+    outcome = attempt(call)
+    if isinstance(outcome, Refusal):
+        abort(outcome.status, description=outcome.message)
+    return outcome

@@ -4,15 +4,15 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from blueprints.access import require, require_login
 from extensions import db
 from models import TourStop, Workshop
 from services.documents import attendance_sheets, programmes
-from services.permissions import can_edit_territory, can_view_registrants
+from services.permissions import can_manage_stop, can_view_registrants
 from services.planning import tours
 
 bp = Blueprint("programmes", __name__)
@@ -97,13 +97,14 @@ def stop_programme(stop_id: int):
 
 
 def _workshop_for_organisers(workshop_id: int) -> Workshop:
-    # Anonymous visitors go to the login page and come back after, as with @login_required
-    # (the error pages know no 401); before the lookup, so nothing says whether it exists.
-    if not current_user.is_authenticated:
-        abort(current_app.login_manager.unauthorized())
+    # Visitors go to the login page before the lookup, so nothing says whether it exists.
+    require_login()
     workshop = db.get_or_404(Workshop, workshop_id)
-    if not can_view_registrants(current_user, workshop):
-        abort(403, description=_("Réservé aux organisateurs des territoires de cet atelier."))
+    require(
+        can_view_registrants,
+        workshop,
+        message=_("Réservé aux organisateurs des territoires de cet atelier."),
+    )
     return workshop
 
 
@@ -142,13 +143,13 @@ def workshop_badges(workshop_id: int):
 @bp.get("/stops/<int:stop_id>/badges.pdf")
 @in_french
 def stop_badges(stop_id: int):
-    if not current_user.is_authenticated:  # to the login page, see _workshop_for_organisers
-        abort(current_app.login_manager.unauthorized())
+    require_login()  # before the lookup, see _workshop_for_organisers
     stop = db.get_or_404(TourStop, stop_id)
-    if not can_edit_territory(current_user, stop.territory):
-        abort(
-            403, description=_("Réservé aux organisateurs de %(name)s.", name=stop.territory.name)
-        )
+    require(
+        can_manage_stop,
+        stop,
+        message=_("Réservé aux organisateurs de %(name)s.", name=stop.territory.name),
+    )
     return _document(
         "stop-badges",
         str(stop.id),

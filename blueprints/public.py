@@ -130,7 +130,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any failure to reach the database means "not alive"
-        db.session.rollback()
         return jsonify(status="unavailable", database=False), 503
     return jsonify(status="ok", database=True)
 

@@ -5,14 +5,15 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, event, insert, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from extensions import db
 from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
 from models.territory import Challenge, Organisation, Territory
 from models.tour import Tour, TourStop
-from models.types import UTCDateTime, text_enum, utc_now
+from models.types import UTCDateTime, new_token, text_enum, utc_now
+from models.user import User
 from models.workshop import Workshop
 
 
@@ -51,7 +52,8 @@ def _touches_feeds(session: Session) -> bool:
     )
 
 
-@event.listens_for(Session, "before_flush")
+# On the application's sessions only, not on every SQLAlchemy Session of the process.
+@event.listens_for(db.session, "before_flush")
 def _bump_feed_revision(session: Session, _context, _instances) -> None:
     if not _touches_feeds(session):
         return
@@ -88,3 +90,22 @@ class PrivateFeed(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+    # The speaker's and the organiser's link come into being with them (no page creates one
+    # when it is first shown); deleting the speaker deletes the link.
+    speaker: Mapped[Speaker | None] = relationship(
+        backref=backref("private_feed", uselist=False, cascade="all, delete-orphan")
+    )
+    user: Mapped[User | None] = relationship(
+        backref=backref("private_feed", uselist=False, cascade="all, delete-orphan")
+    )
+
+
+@event.listens_for(Speaker, "init")
+def _speaker_calendar_link(speaker: Speaker, _args, _kwargs) -> None:
+    PrivateFeed(owner=FeedOwner.SPEAKER, token=new_token(), speaker=speaker)
+
+
+@event.listens_for(User, "init")
+def _organiser_calendar_link(user: User, _args, _kwargs) -> None:
+    PrivateFeed(owner=FeedOwner.ORGANISER, token=new_token(), user=user)

@@ -1,5 +1,6 @@
 """Column types shared by the models."""
 
+import secrets
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -49,3 +50,8 @@ def text_enum(enum: type[StrEnum], length: int) -> Enum:
 def new_calendar_uid() -> str:
     """Random, so that it never changes with the title or the time of the item."""
     return f"{uuid.uuid4()}@tournee-french-impact"
+
+
+def new_token() -> str:
+    """An unguessable secret for a private link (a registration, a calendar): 256 bits."""
+    return secrets.token_urlsafe(32)

@@ -114,6 +114,10 @@ class Workshop(db.Model):
     def local_end(self) -> datetime:
         return self.ends_at.astimezone(self.host_territory.zone)
 
+    def seats_left_after(self, confirmed: int) -> int:
+        """Seats still free when this many registrations are confirmed (never below 0)."""
+        return max(0, self.capacity - confirmed)
+
     @property
     def is_public(self) -> bool:
         return self.status != WorkshopStatus.DRAFT

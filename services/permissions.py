@@ -1,34 +1,68 @@
-"""Who may do what. Views call these before calling a service."""
+"""Who may do what: every permission rule of the platform, as predicates of the user.
 
-from models import Speaker, Territory, User, Workshop
+Views require them through `blueprints.access.require(predicate, subject…)`; templates
+call them to show or hide a button. A predicate is false for a visitor or a deactivated
+account. Admins may do everything.
+"""
+
+from collections.abc import Iterable
+
+from models import Speaker, Territory, TourStop, User, Workshop
+
+
+def is_organiser(user: User | None) -> bool:
+    """Signed in with an active account: organisers and admins."""
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_admin(user: User | None) -> bool:
+    """Accounts and everything else."""
+    return is_organiser(user) and user.is_admin
 
 
 def can_edit_territory(user: User | None, territory: Territory) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
+    """Plan in a territory: its own organisers, and admins."""
+    if not is_organiser(user):
         return False
-    if user.is_admin:
-        return True
-    return any(t.id == territory.id for t in user.territories)
+    return user.is_admin or any(t.id == territory.id for t in user.territories)
 
 
-def editable_territory_ids(user: User, territories: list[Territory]) -> set[int]:
+def editable_territory_ids(user: User | None, territories: Iterable[Territory]) -> set[int]:
     return {t.id for t in territories if can_edit_territory(user, t)}
+
+
+def managed_territory_ids(user: User, every_territory: Iterable[Territory]) -> list[int]:
+    """The territories an organiser's own calendar covers: theirs, or every one for admins."""
+    if not is_organiser(user):
+        return []
+    return [t.id for t in (every_territory if user.is_admin else user.territories)]
 
 
 def can_see_drafts(user: User | None) -> bool:
     """Organisers and admins see the whole plan; visitors only what is published."""
-    return bool(user is not None and user.is_authenticated and user.is_active)
+    return is_organiser(user)
+
+
+def can_manage_stop(user: User | None, stop: TourStop) -> bool:
+    """Edit a stop, its status, its programme (round tables, speakers) and print its badges:
+    the organisers of its territory, and admins."""
+    return can_edit_territory(user, stop.territory)
+
+
+def can_plan_in_any_territory(user: User | None, territories: Iterable[Territory]) -> bool:
+    """Create a stop or a workshop at all: organisers of at least one territory, and admins."""
+    return any(can_edit_territory(user, t) for t in territories)
 
 
 def can_edit_speakers(user: User | None) -> bool:
     """Speakers are shared by every territory: any organiser may add or correct one."""
-    return can_see_drafts(user)
+    return is_organiser(user)
 
 
 def can_remove_speaker(user: User | None, speaker: Speaker) -> bool:
     """Merging or deleting a record touches every territory's programme: admins, or the
     organisers of the speaker's own territory."""
-    if not can_see_drafts(user):
+    if not is_organiser(user):
         return False
     if user.is_admin:
         return True
@@ -42,8 +76,8 @@ def can_manage_workshop(user: User | None, workshop: Workshop) -> bool:
 
 
 def can_view_registrants(user: User | None, workshop: Workshop) -> bool:
-    """Who registered: those who manage the workshop, and the organisers of any territory
-    that takes part in it."""
+    """Who registered (and the sign-in sheet, the badges): those who manage the workshop,
+    and the organisers of any territory that takes part in it."""
     return can_manage_workshop(user, workshop) or any(
         can_edit_territory(user, territory) for territory in workshop.territories
     )

@@ -1,12 +1,13 @@
 """Administration: accounts of organisers and admins."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
+from blueprints.access import require
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
-from blueprints.form_helpers import show_service_errors
+from blueprints.form_helpers import Refusal, attempt
 from extensions import db
 from models import Role, User
 from services.accounts.users import (
@@ -16,17 +17,15 @@ from services.accounts.users import (
     territories_by_ids,
     update_user,
 )
-from services.errors import InvalidInput
+from services.permissions import is_admin
 from services.planning import tours
 
 bp = Blueprint("admin", __name__)
 
 
 @bp.before_request
-@login_required
 def require_admin() -> None:
-    if not current_user.is_admin:
-        abort(403, description=_("Cette page est réservée aux administrateur·rice·s."))
+    require(is_admin, message=_("Cette page est réservée aux administrateur·rice·s."))
 
 
 def _territory_choices(form: UserForm) -> None:
@@ -45,19 +44,18 @@ def new_user():
     if request.method == "POST":
         if not form.validate():
             return render_template("admin/user_form.html", form=form, user=None), 400
-        try:
-            user = create_user(
+        user = attempt(
+            lambda: create_user(
                 form.email.data,
                 form.display_name.data,
                 form.password.data,
                 Role(form.role.data),
                 territories_by_ids(form.territories.data or []),
-            )
-        except InvalidInput as exc:
-            db.session.rollback()
-            show_service_errors(form, exc.errors)
+            ),
+            form,
+        )
+        if isinstance(user, Refusal):
             return render_template("admin/user_form.html", form=form, user=None), 400
-        db.session.commit()
         flash(_("Compte de %(name)s créé.", name=user.display_name), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -79,29 +77,17 @@ def edit_user(user_id: int):
         return render_template(
             "admin/user_form.html", form=form, user=user, password_form=password_form
         ), 400
-    role = Role(form.role.data)
-    if user.id == current_user.id and (role != Role.ADMIN or not form.active.data):
-        form.role.errors = [
-            _(
-                "Vous ne pouvez pas retirer vos propres droits d’administration "
-                "ni désactiver votre compte."
-            )
-        ]
-        return render_template(
-            "admin/user_form.html", form=form, user=user, password_form=password_form
-        ), 400
-    try:
+
+    def save() -> None:
         territories = territories_by_ids(form.territories.data or [])
-        update_user(user, form.display_name.data, role, territories, form.active.data)
+        role = Role(form.role.data)
+        update_user(user, form.display_name.data, role, territories, form.active.data, current_user)
         if password_form.password.data:
             set_password(user, password_form.password.data)
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, {k: v for k, v in exc.errors.items() if k != "password"})
-        password_form.password.errors = exc.errors.get("password", [])
+
+    if isinstance(attempt(save, form, also=[password_form]), Refusal):
         return render_template(
             "admin/user_form.html", form=form, user=user, password_form=password_form
         ), 400
-    db.session.commit()
     flash(_("Compte de %(name)s enregistré.", name=user.display_name), "success")
     return redirect(url_for("admin.users"))

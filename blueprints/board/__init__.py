@@ -3,17 +3,17 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
+from blueprints.access import require, require_login
 from blueprints.board.forms import StopForm, StopStatusForm
-from blueprints.form_helpers import show_service_errors
+from blueprints.form_helpers import Refusal, attempt, attempt_or_abort
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
-from services.calendar.private_feeds import organiser_feed_link, regenerate
-from services.errors import EditConflict, InvalidInput
+from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
 from services.local_time import today_in_france
-from services.permissions import can_edit_territory, editable_territory_ids
+from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
 from services.planning import tours
 from services.planning.month_grid import default_month, month_grid, parse_month
 from services.planning.stops import create_stop, set_stop_status, update_stop
@@ -21,12 +21,8 @@ from services.planning.warnings import tour_warnings, warnings_by_stop, warnings
 from services.urls import absolute_url
 
 bp = Blueprint("board", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Every page of the board is for signed-in organisers."""
+# Every page of the board is for signed-in organisers.
+bp.before_request(require_login)
 
 
 def _tour_or_404(slug: str) -> Tour:
@@ -34,15 +30,27 @@ def _tour_or_404(slug: str) -> Tour:
 
 
 def _require_territory_editor(territory: Territory) -> None:
-    if not can_edit_territory(current_user, territory):
-        abort(
-            403,
-            description=_(
-                "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
-                "pas partie).",
-                name=territory.name,
-            ),
-        )
+    require(
+        can_edit_territory,
+        territory,
+        message=_(
+            "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
+            "pas partie).",
+            name=territory.name,
+        ),
+    )
+
+
+def _require_stop_manager(stop: TourStop) -> None:
+    require(
+        can_manage_stop,
+        stop,
+        message=_(
+            "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
+            "pas partie).",
+            name=stop.territory.name,
+        ),
+    )
 
 
 @bp.get("/")
@@ -55,10 +63,8 @@ def index():
 
 @bp.get("/profile")
 def profile():
-    # The organiser's private feed, created on first view: hence the commit.
-    link = organiser_feed_link(current_user)
-    private_feed_url = absolute_url("calendar.private", token=link.token)
-    db.session.commit()
+    link = feed_link_of(user=current_user)
+    private_feed_url = absolute_url("calendar.private", token=link.token) if link else None
     page = render_template("board/profile.html", private_feed_url=private_feed_url)
     return page, 200, {"Cache-Control": "private, no-store"}
 
@@ -66,7 +72,6 @@ def profile():
 @bp.post("/profile/calendar/regenerate")
 def regenerate_calendar():
     regenerate(organiser_feed_link(current_user))
-    db.session.commit()
     flash(_("Nouveau lien d’agenda créé : l’ancien ne fonctionne plus."), "success")
     return redirect(url_for("board.profile", _anchor="mon-agenda"))
 
@@ -175,13 +180,9 @@ def new_stop(slug: str):
     territory = _chosen_territory(form)
     if territory is not None:
         _require_territory_editor(territory)
-    try:
-        stop = create_stop(tour, form.to_fields(), current_user)
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_stop_form(form, tour, None, 400)
-    db.session.commit()
+    stop = attempt(lambda: create_stop(tour, form.to_fields(), current_user), form)
+    if isinstance(stop, Refusal):
+        return _render_stop_form(form, tour, None, stop.status)
     _flash_saved(
         stop,
         _(
@@ -195,7 +196,7 @@ def new_stop(slug: str):
 @bp.route("/stops/<int:stop_id>/edit", methods=["GET", "POST"])
 def edit_stop(stop_id: int):
     stop = db.get_or_404(TourStop, stop_id)
-    _require_territory_editor(stop.territory)
+    _require_stop_manager(stop)
     tour = stop.tour
     form = StopForm(obj=None if request.method == "POST" else _StopFormData(stop))
     _prepare_stop_form(form, tour, stop)
@@ -206,19 +207,13 @@ def edit_stop(stop_id: int):
     territory = _chosen_territory(form)
     if territory is not None and territory.id != stop.territory_id:
         _require_territory_editor(territory)
-    try:
-        update_stop(stop, form.to_fields(), form.expected_version(), current_user)
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_stop_form(form, tour, db.session.get(TourStop, stop_id), 400)
-    except EditConflict as exc:
-        db.session.rollback()
-        current = db.session.get(TourStop, stop_id)
-        # Their input stays in the form; saving again now is a deliberate choice.
-        form.version.data = str(current.version)
-        return _render_stop_form(form, tour, current, 409, conflict=exc.message)
-    db.session.commit()
+    refusal = attempt(
+        lambda: update_stop(stop, form.to_fields(), form.expected_version(), current_user),
+        form,
+        edited=stop,
+    )
+    if isinstance(refusal, Refusal):
+        return _render_stop_form(form, tour, stop, refusal.status, conflict=refusal.conflict)
     _flash_saved(stop, _("Étape de %(name)s enregistrée.", name=stop.territory.name))
     return _back_to_board(stop)
 
@@ -252,16 +247,11 @@ STATUS_MESSAGES = {
 @bp.post("/stops/<int:stop_id>/status")
 def change_stop_status(stop_id: int):
     stop = db.get_or_404(TourStop, stop_id)
-    _require_territory_editor(stop.territory)
+    _require_stop_manager(stop)
     form = StopStatusForm()
     if not form.validate():
         abort(400, description=_("Statut inconnu : choisissez confirmée, annulée ou brouillon."))
     status = StopStatus(form.status.data)
-    try:
-        set_stop_status(stop, status, form.version.data, current_user)
-    except EditConflict as exc:
-        db.session.rollback()
-        abort(409, description=exc.message)
-    db.session.commit()
+    attempt_or_abort(lambda: set_stop_status(stop, status, form.version.data, current_user))
     flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
     return _back_to_board(stop)

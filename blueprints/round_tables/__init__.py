@@ -3,27 +3,23 @@ Organisers of the stop's territory (and admins) manage it; other organisers may 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
-from blueprints.form_helpers import int_or_none, show_service_errors
+from blueprints.access import require, require_login
+from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from extensions import db
 from models import RoundTable, TourStop
-from services.errors import EditConflict, InvalidInput
-from services.permissions import can_edit_territory
+from services.permissions import can_manage_stop
 from services.planning import round_tables as service
 from services.planning import tours
 from services.planning.speakers import all_speakers
 from services.planning.warnings import tour_warnings
 
 bp = Blueprint("round_tables", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """The programme editor is for signed-in organisers."""
+# The programme editor is for signed-in organisers.
+bp.before_request(require_login)
 
 
 def _stop(stop_id: int) -> TourStop:
@@ -31,14 +27,14 @@ def _stop(stop_id: int) -> TourStop:
 
 
 def _require_editor(stop: TourStop) -> None:
-    if not can_edit_territory(current_user, stop.territory):
-        abort(
-            403,
-            description=_(
-                "Seuls les organisateurs de %(name)s gèrent le programme de cette étape.",
-                name=stop.territory.name,
-            ),
-        )
+    require(
+        can_manage_stop,
+        stop,
+        message=_(
+            "Seuls les organisateurs de %(name)s gèrent le programme de cette étape.",
+            name=stop.territory.name,
+        ),
+    )
 
 
 def _speaker_form(prefix: str) -> SpeakerRoleForm:
@@ -84,7 +80,7 @@ def stop_programme(stop_id: int, speaker_form: SpeakerRoleForm | None = None, st
         render_template(
             "round_tables/stop_programme.html",
             stop=stop,
-            editable=can_edit_territory(current_user, stop.territory),
+            editable=can_manage_stop(current_user, stop),
             speaker_form=speaker_form or _speaker_form("stop"),
             warnings=_warnings_about(stop),
         ),
@@ -98,13 +94,10 @@ def add_stop_speaker(stop_id: int):
     _require_editor(stop)
     form = _speaker_form("stop")
     if form.validate():
-        try:
-            link = service.add_stop_speaker(stop, form.speaker_id.data, form.role.data)
-        except InvalidInput as exc:
-            db.session.rollback()
-            show_service_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        link = attempt(
+            lambda: service.add_stop_speaker(stop, form.speaker_id.data, form.role.data), form
+        )
+        if not isinstance(link, Refusal):
             flash(_("%(name)s intervient à l’étape.", name=link.speaker.name), "success")
             return redirect(url_for("round_tables.stop_programme", stop_id=stop_id))
     return stop_programme(stop_id, speaker_form=form, status=400)
@@ -114,12 +107,7 @@ def add_stop_speaker(stop_id: int):
 def remove_stop_speaker(stop_id: int, link_id: int):
     stop = _stop(stop_id)
     _require_editor(stop)
-    try:
-        service.remove_stop_speaker(stop, link_id)
-    except InvalidInput as exc:
-        db.session.rollback()
-        abort(400, description=next(iter(exc.errors.values()))[0])
-    db.session.commit()
+    attempt_or_abort(lambda: service.remove_stop_speaker(stop, link_id))
     flash(_("Intervention retirée du programme de l’étape."), "success")
     return redirect(url_for("round_tables.stop_programme", stop_id=stop_id))
 
@@ -133,7 +121,7 @@ def _render_table(stop, table, form, status=200, conflict=None, participant_form
             form=form,
             conflict=conflict,
             participant_form=participant_form or _speaker_form("participant"),
-            editable=can_edit_territory(current_user, stop.territory),
+            editable=can_manage_stop(current_user, stop),
             move_form=MoveForm(),
             warnings=_warnings_about(stop, table.id) if table else [],
         ),
@@ -151,13 +139,9 @@ def new(stop_id: int):
         return _render_table(stop, None, form)
     if not form.validate():
         return _render_table(stop, None, form, 400)
-    try:
-        table = service.create_round_table(stop, form.to_fields())
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_table(stop, None, form, 400)
-    db.session.commit()
+    table = attempt(lambda: service.create_round_table(stop, form.to_fields()), form)
+    if isinstance(table, Refusal):
+        return _render_table(stop, None, form, table.status)
     flash(
         _("Table ronde « %(title)s » créée. Ajoutez-y ses intervenant·es.", title=table.title),
         "success",
@@ -179,18 +163,13 @@ def edit(table_id: int):
     _require_editor(stop)
     if not form.validate():
         return _render_table(stop, table, form, 400)
-    try:
-        service.update_round_table(table, form.to_fields(), int_or_none(form.version.data))
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_table(stop, db.session.get(RoundTable, table_id), form, 400)
-    except EditConflict as exc:
-        db.session.rollback()
-        current = db.session.get(RoundTable, table_id)
-        form.version.data = str(current.version)
-        return _render_table(stop, current, form, 409, conflict=exc.message)
-    db.session.commit()
+    refusal = attempt(
+        lambda: service.update_round_table(table, form.to_fields(), int_or_none(form.version.data)),
+        form,
+        edited=table,
+    )
+    if isinstance(refusal, Refusal):
+        return _render_table(stop, table, form, refusal.status, conflict=refusal.conflict)
     flash(_("Table ronde « %(title)s » enregistrée.", title=table.title), "success")
     return redirect(url_for("round_tables.edit", table_id=table.id))
 
@@ -201,7 +180,6 @@ def delete(table_id: int):
     _require_editor(stop)
     title = table.title
     service.delete_round_table(table)
-    db.session.commit()
     flash(_("Table ronde « %(title)s » supprimée.", title=title), "success")
     return redirect(url_for("round_tables.stop_programme", stop_id=stop.id))
 
@@ -212,18 +190,14 @@ def add_participant(table_id: int):
     _require_editor(stop)
     form = _speaker_form("participant")
     if form.validate():
-        try:
-            participant = service.add_participant(table, form.speaker_id.data, form.role.data)
-        except InvalidInput as exc:
-            db.session.rollback()
-            show_service_errors(form, exc.errors)
-        else:
-            db.session.commit()
+        participant = attempt(
+            lambda: service.add_participant(table, form.speaker_id.data, form.role.data), form
+        )
+        if not isinstance(participant, Refusal):
             flash(
                 _("%(name)s ajouté·e à la table ronde.", name=participant.speaker.name), "success"
             )
             return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))
-    table = db.session.get(RoundTable, table_id)
     return _render_table(stop, table, _table_form(table), 400, participant_form=form)
 
 
@@ -231,12 +205,7 @@ def add_participant(table_id: int):
 def remove_participant(table_id: int, participant_id: int):
     table, stop = _table(table_id)
     _require_editor(stop)
-    try:
-        service.remove_participant(table, participant_id)
-    except InvalidInput as exc:
-        db.session.rollback()
-        abort(400, description=next(iter(exc.errors.values()))[0])
-    db.session.commit()
+    attempt_or_abort(lambda: service.remove_participant(table, participant_id))
     flash(_("Intervenant·e retiré·e de la table ronde."), "success")
     return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))
 
@@ -248,10 +217,6 @@ def move_participant(table_id: int, participant_id: int):
     form = MoveForm()
     if not form.validate():
         abort(400, description=_("Sens inconnu : choisissez « monter » ou « descendre »."))
-    try:
-        service.move_participant(table, participant_id, -1 if form.direction.data == "up" else 1)
-    except InvalidInput as exc:
-        db.session.rollback()
-        abort(400, description=next(iter(exc.errors.values()))[0])
-    db.session.commit()
+    offset = -1 if form.direction.data == "up" else 1
+    attempt_or_abort(lambda: service.move_participant(table, participant_id, offset))
     return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))

@@ -15,10 +15,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectChoice
 
-from blueprints.form_helpers import int_or_none, show_service_errors
+from blueprints.access import require, require_login
+from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, int_or_none
 from blueprints.template_helpers import stop_day
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from extensions import db
@@ -31,20 +32,20 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
-from services.errors import EditConflict, InvalidInput
-from services.permissions import can_edit_territory, can_manage_workshop, can_view_registrants
+from services.permissions import (
+    can_edit_territory,
+    can_manage_workshop,
+    can_plan_in_any_territory,
+    can_view_registrants,
+)
 from services.planning import tours
 from services.planning.speakers import all_speakers
 from services.registration import registrations as registering
 from services.registration import workshops as service
 
 bp = Blueprint("workshop_admin", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login() -> None:
-    """Workshop administration is for signed-in organisers."""
+# Workshop administration is for signed-in organisers.
+bp.before_request(require_login)
 
 
 def _tour_or_404(slug: str) -> Tour:
@@ -56,33 +57,32 @@ def _workshop_or_404(workshop_id: int) -> Workshop:
 
 
 def _require_manager(workshop: Workshop) -> None:
-    if not can_manage_workshop(current_user, workshop):
-        abort(
-            403,
-            description=_(
-                "Seuls les organisateurs de %(name)s, territoire hôte de l’atelier, le gèrent.",
-                name=workshop.host_territory.name,
-            ),
-        )
+    require(
+        can_manage_workshop,
+        workshop,
+        message=_(
+            "Seuls les organisateurs de %(name)s, territoire hôte de l’atelier, le gèrent.",
+            name=workshop.host_territory.name,
+        ),
+    )
 
 
 def _require_viewer(workshop: Workshop) -> None:
-    if not can_view_registrants(current_user, workshop):
-        abort(
-            403,
-            description=_(
-                "Seuls les organisateurs des territoires de l’atelier voient ses inscrit·es."
-            ),
-        )
+    require(
+        can_view_registrants,
+        workshop,
+        message=_("Seuls les organisateurs des territoires de l’atelier voient ses inscrit·es."),
+    )
 
 
 def _require_host_editor(territory_id: int | None) -> None:
     """Only a territory of one's own may host a workshop (admins: any)."""
     territory = db.session.get(Territory, territory_id) if territory_id else None
-    if territory is not None and not can_edit_territory(current_user, territory):
-        abort(
-            403,
-            description=_(
+    if territory is not None:
+        require(
+            can_edit_territory,
+            territory,
+            message=_(
                 "Vous ne pouvez organiser un atelier que dans vos territoires (%(name)s n’en "
                 "fait pas partie).",
                 name=territory.name,
@@ -102,9 +102,9 @@ def index(slug: str):
         "workshop_admin/index.html",
         tour=tour,
         workshops=workshops,
-        confirmed=service.confirmed_counts(ids),
-        waiting=service.waitlist_counts(ids),
-        can_create=any(can_edit_territory(current_user, t) for t in tours.all_territories()),
+        confirmed=registering.confirmed_counts(ids),
+        waiting=registering.waitlist_counts(ids),
+        can_create=can_plan_in_any_territory(current_user, tours.all_territories()),
         can_manage=can_manage_workshop,
         can_view=can_view_registrants,
         user=current_user,
@@ -180,8 +180,11 @@ def new(slug: str):
         form.challenge_id.data = _chosen_challenge()
     suggested_ids = _prepare_form(form, tour, None)
     own = [c.value for c in form.host_territory_id.choices if c.value != ""]
-    if not own:
-        abort(403, description=_("Vous n’êtes organisateur·rice d’aucun territoire."))
+    require(
+        can_plan_in_any_territory,
+        tours.all_territories(),
+        message=_("Vous n’êtes organisateur·rice d’aucun territoire."),
+    )
     if request.method == "GET":
         if len(own) == 1:
             form.host_territory_id.data = own[0]
@@ -193,13 +196,9 @@ def new(slug: str):
     if not form.validate():
         return _render_form(form, tour, None, suggested_ids, 400)
     _require_host_editor(form.host_territory_id.data)
-    try:
-        workshop = service.create_workshop(tour, form.to_fields())
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_form(form, tour, None, suggested_ids, 400)
-    db.session.commit()
+    workshop = attempt(lambda: service.create_workshop(tour, form.to_fields()), form)
+    if isinstance(workshop, Refusal):
+        return _render_form(form, tour, None, suggested_ids, workshop.status)
     flash(
         _(
             "Atelier « %(title)s » créé en brouillon. Ouvrez-le pour le publier et prendre les "
@@ -257,19 +256,15 @@ def edit(workshop_id: int):
         return _render_form(form, tour, workshop, suggested_ids, 400)
     if form.host_territory_id.data != workshop.host_territory_id:
         _require_host_editor(form.host_territory_id.data)
-    try:
-        service.update_workshop(workshop, form.to_fields(), form.expected_version())
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_form(form, tour, _workshop_or_404(workshop_id), suggested_ids, 400)
-    except EditConflict as exc:
-        db.session.rollback()
-        current = _workshop_or_404(workshop_id)
-        # Their input stays in the form; saving again now is a deliberate choice.
-        form.version.data = str(current.version)
-        return _render_form(form, tour, current, suggested_ids, 409, conflict=exc.message)
-    db.session.commit()
+    refusal = attempt(
+        lambda: service.update_workshop(workshop, form.to_fields(), form.expected_version()),
+        form,
+        edited=workshop,
+    )
+    if isinstance(refusal, Refusal):
+        return _render_form(
+            form, tour, workshop, suggested_ids, refusal.status, conflict=refusal.conflict
+        )
     flash(_("Atelier « %(title)s » enregistré.", title=workshop.title), "success")
     return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
 
@@ -284,12 +279,7 @@ def open_workshop(workshop_id: int):
     if workshop.status == WorkshopStatus.OPEN:
         flash(_("Cet atelier est déjà ouvert."), "info")
         return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
-    try:
-        service.open_workshop(workshop)
-    except InvalidInput as exc:
-        db.session.rollback()
-        abort(400, description=next(iter(exc.errors.values()))[0])
-    db.session.commit()
+    attempt_or_abort(lambda: service.open_workshop(workshop))
     flash(
         _(
             "Atelier « %(title)s » ouvert : il est public et prend les inscriptions.",
@@ -307,9 +297,7 @@ def cancel(workshop_id: int):
     if workshop.is_cancelled:
         flash(_("Cet atelier était déjà annulé."), "info")
         return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
-    told = len(service.active_registrations(workshop))
-    service.cancel_workshop(workshop)
-    db.session.commit()
+    told = service.cancel_workshop(workshop)
     flash(
         ngettext(
             "Atelier annulé : %(num)d personne inscrite est prévenue par e-mail.",
@@ -329,7 +317,7 @@ def registrants(workshop_id: int, error: str | None = None, status: int = 200):
     workshop = _workshop_or_404(workshop_id)
     _require_viewer(workshop)
     rows = registering.registrants(workshop)
-    counts = {s.value: sum(1 for r, _pos in rows if r.status == s) for s in RegistrationStatus}
+    counts = registering.status_counts(rows)
     return (
         render_template(
             "workshop_admin/registrants.html",
@@ -360,22 +348,17 @@ def _back_to_registrants(registration: Registration):
     )
 
 
-def _refused(workshop_id: int, message: str, status: int):
-    db.session.rollback()
-    return registrants(workshop_id, error=message, status=status)
+def _refused(workshop_id: int, refusal: Refusal):
+    return registrants(workshop_id, error=refusal.message, status=refusal.status)
 
 
 @bp.post("/registrations/<int:registration_id>/promote")
 def promote(registration_id: int):
     registration = _registration(registration_id)
     workshop_id, name = registration.workshop_id, registration.name
-    try:
-        confirmed = registering.promote_now(registration)
-    except registering.RegistrationRefused as exc:
-        return _refused(workshop_id, exc.message, 409)
-    except InvalidInput as exc:
-        return _refused(workshop_id, next(iter(exc.errors.values()))[0], 400)
-    db.session.commit()
+    confirmed = attempt(lambda: registering.promote_now(registration))
+    if isinstance(confirmed, Refusal):
+        return _refused(workshop_id, confirmed)
     if confirmed:
         flash(_("%(name)s a une place : inscription confirmée.", name=name), "success")
     else:
@@ -397,14 +380,10 @@ def cancel_registration(registration_id: int):
     if registration.status == RegistrationStatus.CANCELLED:
         flash(_("Cette inscription était déjà annulée."), "info")
         return _back_to_registrants(registration)
-    try:
-        promoted = registering.cancel_registration(registration, datetime.now(UTC))
-    except registering.RegistrationRefused as exc:
-        return _refused(workshop_id, exc.message, 409)
-    except InvalidInput as exc:
-        return _refused(workshop_id, next(iter(exc.errors.values()))[0], 400)
+    promoted = attempt(lambda: registering.cancel_registration(registration, datetime.now(UTC)))
+    if isinstance(promoted, Refusal):
+        return _refused(workshop_id, promoted)
     promoted_names = [p.name for p in promoted]
-    db.session.commit()
     flash(_("Inscription de %(name)s annulée ; un e-mail l’en informe.", name=name), "success")
     for promoted_name in promoted_names:
         flash(
@@ -429,7 +408,6 @@ def attendance(registration_id: int):
         abort(400, description=_("Présence inconnue : choisissez présent·e, absent·e ou —."))
     attended = form.attended_value()
     registering.set_attendance(registration, attended)
-    db.session.commit()
     flash(ATTENDANCE_MESSAGES[attended] % {"name": registration.name}, "success")
     return _back_to_registrants(registration)
 
@@ -438,11 +416,9 @@ def attendance(registration_id: int):
 def anonymise(registration_id: int):
     registration = _registration(registration_id)
     workshop_id = registration.workshop_id
-    try:
-        registering.anonymise(registration, datetime.now(UTC))
-    except InvalidInput as exc:
-        return _refused(workshop_id, next(iter(exc.errors.values()))[0], 400)
-    db.session.commit()
+    anonymised = attempt(lambda: registering.anonymise(registration, datetime.now(UTC)))
+    if isinstance(anonymised, Refusal):
+        return _refused(workshop_id, anonymised)
     flash(
         _("Inscription anonymisée : la personne n’est plus identifiable, sa place reste comptée."),
         "success",

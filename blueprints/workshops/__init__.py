@@ -9,17 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from blueprints.form_helpers import show_service_errors
+from blueprints.form_helpers import Refusal, attempt
 from blueprints.workshops.forms import RegistrationForm
 from extensions import db, limiter
 from models import Challenge, Territory
-from services.calendar.private_feeds import participant_feed_link, regenerate
-from services.errors import InvalidInput
+from services.calendar.private_feeds import feed_link_of, participant_feed_link, regenerate
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
 from services.planning import tours
 from services.registration import registrations as registering
-from services.registration.workshops import confirmed_counts, public_workshops, workshop_for
+from services.registration.workshops import public_workshops, workshop_for
 from services.urls import absolute_url
 
 bp = Blueprint("workshops", __name__)
@@ -43,7 +42,6 @@ def index():
     challenge = _filter(Challenge, "defi", _("Défi"))
     territory = _filter(Territory, "territoire", _("Territoire"))
     workshops = public_workshops(challenge, territory)
-    counts = confirmed_counts([w.id for w in workshops])
     feed_url = feed_name = None
     if challenge is not None:
         feed_url = absolute_url("calendar.challenge", slug=challenge.slug)
@@ -58,7 +56,7 @@ def index():
     return render_template(
         "workshops/index.html",
         workshops=workshops,
-        seats_left={w.id: max(0, w.capacity - counts[w.id]) for w in workshops},
+        seats_left=registering.seats_left_by_workshop(workshops),
         challenges=tours.all_challenges(),
         territories=tours.all_territories(),
         challenge=challenge,
@@ -111,16 +109,14 @@ def detail(workshop_id: int):
     if not form.validate():
         return _render_workshop(workshop, form, 400)
     locale = str(get_locale() or "fr")[:2]
-    try:
-        registration = registering.register(workshop.id, form.to_fields(locale), datetime.now(UTC))
-    except InvalidInput as exc:
-        db.session.rollback()
-        show_service_errors(form, exc.errors)
-        return _render_workshop(workshop_for(workshop_id, True), form, 400)
-    except registering.RegistrationRefused as exc:
-        db.session.rollback()
-        return _render_workshop(workshop_for(workshop_id, True), form, 409, refusal=exc.message)
-    db.session.commit()
+    registration = attempt(
+        lambda: registering.register(workshop.id, form.to_fields(locale), datetime.now(UTC)), form
+    )
+    if isinstance(registration, Refusal):
+        refusal = registration.message if registration.status == 409 else None
+        return _render_workshop(
+            workshop_for(workshop_id, True), form, registration.status, refusal=refusal
+        )
     if registration.status == registering.CONFIRMED:
         flash(
             _("Votre inscription est confirmée. Un e-mail de confirmation est en route."), "success"
@@ -137,11 +133,9 @@ def _registration_or_404(token: str):
 @bp.get("/registrations/<token>")
 def registration(token: str):
     registration = _registration_or_404(token)
-    # The participant's own feed (all their workshops), created here if their mail has not
-    # created it yet: hence the commit.
-    link = participant_feed_link(registration.email)
-    private_feed_url = absolute_url("calendar.private", token=link.token)
-    db.session.commit()
+    # The participant's own feed (all their workshops), created with the registration.
+    link = feed_link_of(email=registration.email)
+    private_feed_url = absolute_url("calendar.private", token=link.token) if link else None
     page = render_template(
         "workshops/registration.html",
         registration=registration,
@@ -156,7 +150,6 @@ def registration(token: str):
 def regenerate_calendar(token: str):
     registration = _registration_or_404(token)
     regenerate(participant_feed_link(registration.email))
-    db.session.commit()
     flash(_("Nouveau lien d’agenda créé : l’ancien ne fonctionne plus."), "success")
     return redirect(url_for("workshops.registration", token=token, _anchor="mon-agenda"))
 
@@ -168,7 +161,6 @@ def cancel_registration(token: str):
         flash(_("Cette inscription était déjà annulée."), "info")
         return redirect(url_for("workshops.registration", token=token))
     registering.cancel_registration(registration, datetime.now(UTC))
-    db.session.commit()
     flash(_("Votre inscription est annulée. Un e-mail vous le confirme."), "success")
     return redirect(url_for("workshops.registration", token=token))
 

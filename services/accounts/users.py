@@ -60,8 +60,26 @@ def create_user(
 
 
 def update_user(
-    user: User, display_name: str, role: Role, territories: list[Territory], active: bool
+    user: User,
+    display_name: str,
+    role: Role,
+    territories: list[Territory],
+    active: bool,
+    by: User,
 ) -> User:
+    """An admin edits an account. Nobody removes their own admin rights or deactivates
+    their own account: the platform would be left without anyone to fix it."""
+    if user.id == by.id and (role != Role.ADMIN or not active):
+        raise InvalidInput(
+            {
+                "role": [
+                    _(
+                        "Vous ne pouvez pas retirer vos propres droits d’administration "
+                        "ni désactiver votre compte."
+                    )
+                ]
+            }
+        )
     user.display_name = display_name.strip()
     user.role = role
     user.territories = list(territories)

@@ -1,17 +1,12 @@
 """Private calendar links: one per participant e-mail, speaker or organiser."""
 
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 from models import FeedOwner, PrivateFeed, Speaker, User
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
+from models.types import new_token
 
 
 def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
@@ -24,9 +19,7 @@ def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
         return link
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(PrivateFeed)
-        .values(token=new_feed_token(), owner=owner, **who)
-        .on_conflict_do_nothing()
+        insert(PrivateFeed).values(token=new_token(), owner=owner, **who).on_conflict_do_nothing()
     )
     return db.session.execute(existing).scalar_one()
 
@@ -43,9 +36,25 @@ def organiser_feed_link(user: User) -> PrivateFeed:
     return _ensure(FeedOwner.ORGANISER, user_id=user.id)
 
 
+def feed_link_of(
+    *, email: str | None = None, speaker: Speaker | None = None, user: User | None = None
+) -> PrivateFeed | None:
+    """The existing link of one owner, for pages that show it: reading never creates one
+    (links are created with the registration, the speaker or the account)."""
+    if email is not None:
+        condition = PrivateFeed.email == email
+    elif speaker is not None:
+        condition = PrivateFeed.speaker_id == speaker.id
+    elif user is not None:
+        condition = PrivateFeed.user_id == user.id
+    else:
+        return None
+    return db.session.scalar(select(PrivateFeed).where(condition))
+
+
 def regenerate(link: PrivateFeed) -> PrivateFeed:
     """A new token; the old address answers 404 from now on."""
-    link.token = new_feed_token()
+    link.token = new_token()
     db.session.flush()
     return link
 

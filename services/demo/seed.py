@@ -30,9 +30,9 @@ from models import (
     WorkshopStatus,
     normalise_email,
 )
+from models.types import new_token
 from services.demo import data as demo_data
 from services.local_time import local_to_utc, today_in_france
-from services.registration.registrations import new_token
 
 
 @dataclass

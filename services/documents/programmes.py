@@ -24,7 +24,7 @@ from models.speaker import search_key
 from services.caching import RenderedCache
 from services.local_time import hours, long_date, when
 from services.planning import tours
-from services.registration import workshops
+from services.registration import registrations, workshops
 
 STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
 # The base URL of documents while rendering: only /static/ under it is ever served.
@@ -264,7 +264,7 @@ def _seats(workshop: Workshop, seats_left: int) -> str:
 def _workshop_view(
     workshop: Workshop, confirmed: int, people: _Appearances, section: str
 ) -> WorkshopView:
-    seats_left = max(workshop.capacity - confirmed, 0)
+    seats_left = workshop.seats_left_after(confirmed)
     return WorkshopView(
         id=workshop.id,
         anchor=f"workshop-{workshop.id}",
@@ -341,7 +341,7 @@ def tour_programme(tour) -> dict:
     with force_locale("fr"):
         stops = tours.tour_stops(tour, include_drafts=False)
         listed = _public_workshops(tour)
-        confirmed = workshops.confirmed_counts([w.id for w in listed])
+        confirmed = registrations.confirmed_counts([w.id for w in listed])
         people = _Appearances()
         stop_ids = {stop.id for stop in stops}
         by_stop: dict[int, list[Workshop]] = {}
@@ -384,7 +384,7 @@ def stop_programme(stop) -> dict:
     """One stop's day: the same section as in the tour's programme, with its workshops."""
     with force_locale("fr"):
         attached = [w for w in _public_workshops(stop.tour) if w.stop_id == stop.id]
-        confirmed = workshops.confirmed_counts([w.id for w in attached])
+        confirmed = registrations.confirmed_counts([w.id for w in attached])
         return {
             "tour_title": french_typography(stop.tour.title),
             "stop": _stop_view(stop, attached, confirmed, _Appearances()),

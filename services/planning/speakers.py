@@ -177,8 +177,21 @@ def merge_speakers(kept: Speaker, duplicate: Speaker) -> Speaker:
     return kept
 
 
-def delete_speaker(speaker: Speaker) -> None:
-    """Remove the speaker and their listings; the view asks for confirmation first."""
+def delete_speaker(speaker: Speaker, confirmed: bool) -> None:
+    """Remove the speaker and their listings. Someone still booked somewhere is only removed
+    once the organiser has confirmed it: they disappear from programmes."""
+    if booking_count(speaker) and not confirmed:
+        raise InvalidInput(
+            {
+                "confirm": [
+                    _(
+                        "Cochez la case pour confirmer : %(name)s est programmé·e et sera "
+                        "retiré·e des programmes.",
+                        name=speaker.name,
+                    )
+                ]
+            }
+        )
     db.session.execute(
         delete(RoundTableParticipant).where(RoundTableParticipant.speaker_id == speaker.id)
     )

@@ -8,7 +8,6 @@ stale. Inside the lock, counting and deciding is safe: confirmed registrations n
 the capacity, whatever the number of requests, processes or databases.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,9 @@ from models import (
     WorkshopStatus,
     normalise_email,
 )
-from services.errors import InvalidInput
+from models.types import new_token
+from services.calendar.private_feeds import participant_feed_link
+from services.errors import ActionRefused, InvalidInput
 from services.mail import outbox as mail
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -37,12 +38,8 @@ CONFIRMED, WAITLISTED, CANCELLED = (
 )
 
 
-class RegistrationRefused(Exception):
+class RegistrationRefused(ActionRefused):
     """The workshop does not take this registration now (closed, full of this address…)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -53,10 +50,6 @@ class RegistrationFields:
     territory_id: int | None = None
     consent: bool = False
     locale: str = "fr"
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
 
 
 def lock_workshop(workshop_id: int) -> Workshop:
@@ -83,8 +76,37 @@ def confirmed_count(workshop: Workshop) -> int:
     )
 
 
+def _counts(workshop_ids: list[int], status: RegistrationStatus) -> dict[int, int]:
+    if not workshop_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.workshop_id, func.count(Registration.id))
+        .where(Registration.workshop_id.in_(workshop_ids), Registration.status == status)
+        .group_by(Registration.workshop_id)
+    )
+    counts = dict.fromkeys(workshop_ids, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def confirmed_counts(workshop_ids: list[int]) -> dict[int, int]:
+    """Confirmed registrations per workshop, in one query."""
+    return _counts(workshop_ids, CONFIRMED)
+
+
+def waitlist_counts(workshop_ids: list[int]) -> dict[int, int]:
+    """People on the waiting list per workshop, in one query."""
+    return _counts(workshop_ids, WAITLISTED)
+
+
 def seats_left(workshop: Workshop) -> int:
-    return max(0, workshop.capacity - confirmed_count(workshop))
+    return workshop.seats_left_after(confirmed_count(workshop))
+
+
+def seats_left_by_workshop(workshops: list[Workshop]) -> dict[int, int]:
+    """Seats left in each workshop, counted in one query."""
+    confirmed = confirmed_counts([w.id for w in workshops])
+    return {w.id: w.seats_left_after(confirmed[w.id]) for w in workshops}
 
 
 def waitlist(workshop: Workshop) -> list[Registration]:
@@ -199,6 +221,7 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
         db.session.flush()
     except IntegrityError as exc:  # the unique constraint, if a twin request got there first
         raise _already_registered() from exc
+    participant_feed_link(email)  # their calendar of all their workshops, from now on
     if status == CONFIRMED:
         mail.queue_registration_mail("confirmed", registration)
     else:
@@ -341,3 +364,8 @@ def registrants(workshop: Workshop) -> list[tuple[Registration, int | None]]:
         else:
             result.append((registration, None))
     return result
+
+
+def status_counts(rows: list[tuple[Registration, int | None]]) -> dict[str, int]:
+    """How many registrations of each status, from registrants()' rows."""
+    return {s.value: sum(1 for r, _position in rows if r.status == s) for s in RegistrationStatus}

@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -243,19 +243,22 @@ def open_workshop(workshop: Workshop) -> None:
     db.session.flush()
 
 
-def cancel_workshop(workshop: Workshop) -> None:
-    """Cancelled workshops stay visible as such; everyone registered is told, and those with
-    a seat get the calendar cancellation."""
+def cancel_workshop(workshop: Workshop) -> int:
+    """Cancelled workshops stay visible as such; everyone registered (confirmed or waiting)
+    is told, and those with a seat get the calendar cancellation. Returns how many people
+    are told."""
     workshop = lock_workshop(workshop.id)
     if workshop.status == WorkshopStatus.CANCELLED:
-        return
+        return 0
     workshop.status = WorkshopStatus.CANCELLED
     workshop.sequence += 1
     db.session.flush()
-    for registration in active_registrations(workshop):
+    told = active_registrations(workshop)
+    for registration in told:
         had_seat = registration.status == RegistrationStatus.CONFIRMED
         mail.queue_registration_mail("workshop_cancelled", registration, had_seat=had_seat)
     db.session.flush()
+    return len(told)
 
 
 def suggested_territories(challenge_id: int | None) -> list[Territory]:
@@ -280,29 +283,6 @@ def _workshops_query():
         selectinload(Workshop.facilitators),
         joinedload(Workshop.stop),
     )
-
-
-def _counts(workshop_ids: list[int], status: RegistrationStatus) -> dict[int, int]:
-    if not workshop_ids:
-        return {}
-    rows = db.session.execute(
-        select(Registration.workshop_id, func.count(Registration.id))
-        .where(Registration.workshop_id.in_(workshop_ids), Registration.status == status)
-        .group_by(Registration.workshop_id)
-    )
-    counts = dict.fromkeys(workshop_ids, 0)
-    counts.update(dict(rows.all()))
-    return counts
-
-
-def confirmed_counts(workshop_ids: list[int]) -> dict[int, int]:
-    """Confirmed registrations per workshop, in one query."""
-    return _counts(workshop_ids, RegistrationStatus.CONFIRMED)
-
-
-def waitlist_counts(workshop_ids: list[int]) -> dict[int, int]:
-    """People on the waiting list per workshop, in one query."""
-    return _counts(workshop_ids, RegistrationStatus.WAITLISTED)
 
 
 def public_workshops(challenge: Challenge | None, territory: Territory | None) -> list[Workshop]:

@@ -10,10 +10,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from blueprints.cli import send_due_mails
+from blueprints.transaction import end_transaction
 from extensions import db
 from models import MailStatus, OutboxMail
 from services.mail.delivery import claim
+from services.mail.sender import send_due_mails
 from tests.registration.test_registration import NOW, make_workshop, register
 
 
@@ -64,7 +65,7 @@ def smtp(app, monkeypatch):
 
 def send(app) -> tuple[int, int]:
     with app.app_context():
-        return send_due_mails()
+        return send_due_mails(checkpoint=end_transaction)
 
 
 def calendar_part(message) -> email.message.EmailMessage:

@@ -1,0 +1,46 @@
+"""The send loop: one pass over the outbox, each mail claimed, sent and marked.
+
+Each step must be durable before the next (a claimed mail is not sent twice; a sent mail is
+marked sent even if a later one fails), so the caller's `checkpoint` ends a transaction after
+each step: `checkpoint(True)` keeps what was flushed, `checkpoint(False)` drops it. Like the
+request layer, the command line owns that boundary; this module only flushes.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from services.mail.delivery import (
+    backend,
+    build_message,
+    claim,
+    due_mail_ids,
+    mark_failed,
+    mark_sent,
+)
+
+log = logging.getLogger(__name__)
+
+
+def send_due_mails(checkpoint: Callable[[bool], None]) -> tuple[int, int]:
+    """Send what is due now; returns (sent, failed). A failure is retried later with
+    back-off; it never stops the pass."""
+    sent = failed = 0
+    delivery = backend()
+    for mail_id in due_mail_ids(datetime.now(UTC)):
+        mail = claim(mail_id, datetime.now(UTC))
+        checkpoint(True)
+        if mail is None:
+            continue  # another sender has it
+        try:
+            delivery.send(build_message(mail))
+        except Exception as error:  # whatever the server or the network did: retry later
+            checkpoint(False)
+            mark_failed(mail, f"{type(error).__name__}: {error}", datetime.now(UTC))
+            checkpoint(True)
+            failed += 1
+            continue
+        mark_sent(mail, datetime.now(UTC))
+        checkpoint(True)
+        sent += 1
+    return sent, failed
