@@ -114,3 +114,37 @@ def test_version_grows_with_each_change(app):
         db.session.commit()
         assert stop.version == 2
         assert stop.updated_at >= stop.created_at
+
+
+def test_upgrade_gives_a_private_link_to_everyone_who_had_none(scratch_database_url):
+    """Links used to be made when a page first showed them; the data migration makes them
+    for the speakers, accounts and participants of an existing database."""
+    app = create_app(config.for_tests(scratch_database_url))
+    with app.app_context():
+        upgrade(revision="1ff55c2b8ef9")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO speakers (id, name, title, organisation, biography, email, "
+                    "search_key, version, created_at, updated_at) VALUES (1, 'Hélène Dupré', '', "
+                    "'', '', '', 'helene dupre', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, display_name, password_hash, role, active, "
+                    "created_at) VALUES (1, 'a@test.example', 'A', 'x', 'organiser', TRUE, "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT owner, speaker_id, user_id, token FROM private_feeds ORDER BY owner")
+            ).all()
+        assert [(r.owner, r.speaker_id, r.user_id) for r in rows] == [
+            ("organiser", None, 1),
+            ("speaker", 1, None),
+        ]
+        assert all(len(r.token) >= 43 for r in rows)
+        db.engine.dispose()
