@@ -1,5 +1,7 @@
 """Flask extensions, created unbound. This module imports nothing of ours."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +27,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model`. At run time it is Flask-SQLAlchemy's `db.Model` (built from Base,
+# with the app's metadata and session); a type checker cannot follow that dynamic class, so
+# it is shown Base itself, whose typed `Mapped[...]` columns are what the models declare.
+# (What db.Model adds on top, `Model.query`, is what design.md forbids anyway.)
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

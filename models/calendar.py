@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, event, insert, update
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
-from extensions import db
+from extensions import Model, db
 from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
 from models.territory import Challenge, Organisation, Territory
@@ -17,7 +17,7 @@ from models.user import User
 from models.workshop import Workshop
 
 
-class FeedRevision(db.Model):
+class FeedRevision(Model):
     """One row: bumped in the same transaction as any change to what public feeds show.
     A feed's ETag derives from it, so answering If-None-Match needs no calendar built."""
 
@@ -73,7 +73,7 @@ class FeedOwner(StrEnum):
     ORGANISER = "organiser"
 
 
-class PrivateFeed(db.Model):
+class PrivateFeed(Model):
     """One person's own calendar link. Regenerating replaces the token: the old link dies."""
 
     __tablename__ = "private_feeds"

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.speaker import Speaker
 from models.territory import Challenge
 from models.tour import TourStop
@@ -29,7 +29,7 @@ PARTICIPANT_ROLE_LABELS = {
 }
 
 
-class RoundTable(db.Model):
+class RoundTable(Model):
     __tablename__ = "round_tables"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
@@ -93,7 +93,7 @@ class SpeakerListing:
         return str(PARTICIPANT_ROLE_LABELS[self.role])
 
 
-class RoundTableParticipant(SpeakerListing, db.Model):
+class RoundTableParticipant(SpeakerListing, Model):
     """A speaker at a round table. The same speaker listed twice is allowed in the data,
     and reported as a planning warning."""
 
@@ -105,7 +105,7 @@ class RoundTableParticipant(SpeakerListing, db.Model):
     round_table: Mapped[RoundTable] = relationship(back_populates="participants")
 
 
-class StopSpeaker(SpeakerListing, db.Model):
+class StopSpeaker(SpeakerListing, Model):
     """A speaker at the stop as a whole (e.g. the tour's speaker at every stop)."""
 
     __tablename__ = "stop_speakers"

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.territory import Territory
 from models.types import UTCDateTime, text_enum, utc_now
 
@@ -21,7 +21,7 @@ def search_key(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     """An intervenant·e. The e-mail is private: organisers only, never on public pages."""
 
     __tablename__ = "speakers"
@@ -78,7 +78,7 @@ AVAILABILITY_LABELS = {
 }
 
 
-class Availability(db.Model):
+class Availability(Model):
     """A window when the speaker can (or cannot) be there. When a speaker has any
     "available" window, they are expected only inside those windows."""
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.types import text_enum
 
 
@@ -34,7 +34,7 @@ TERRITORY_KIND_LABELS = {
 MAINLAND_ZONE = "Europe/Paris"
 
 
-class Territory(db.Model):
+class Territory(Model):
     __tablename__ = "territories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class Territory(db.Model):
         return f"<Territory {self.slug}>"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A member of a territory's collective (structure)."""
 
     __tablename__ = "organisations"
@@ -93,7 +93,7 @@ class Organisation(db.Model):
     territory: Mapped[Territory] = relationship(back_populates="organisations")
 
 
-class Challenge(db.Model):
+class Challenge(Model):
     """A social or environmental challenge (défi) that territories share."""
 
     __tablename__ = "challenges"
@@ -111,7 +111,7 @@ class Challenge(db.Model):
         return sorted((link.territory for link in self.territory_links), key=lambda t: t.name)
 
 
-class TerritoryChallenge(db.Model):
+class TerritoryChallenge(Model):
     """A territory takes up a challenge, in its own words."""
 
     __tablename__ = "territory_challenges"

@@ -2,18 +2,23 @@
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model
 from models.territory import Organisation, Territory
 from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
 
+if TYPE_CHECKING:  # the modules that define them import this one
+    from models.round_table import RoundTable, StopSpeaker
+    from models.user import User
 
-class Tour(db.Model):
+
+class Tour(Model):
     __tablename__ = "tours"
     __table_args__ = (CheckConstraint("end_date >= start_date", name="ends_after_start"),)
 
@@ -47,7 +52,7 @@ STOP_STATUS_LABELS = {
 }
 
 
-class TourStop(db.Model):
+class TourStop(Model):
     """The visit of the tour to one territory (étape)."""
 
     __tablename__ = "tour_stops"
@@ -84,11 +89,11 @@ class TourStop(db.Model):
     tour: Mapped[Tour] = relationship(back_populates="stops")
     territory: Mapped[Territory] = relationship()
     host_organisation: Mapped[Organisation | None] = relationship()
-    updated_by: Mapped["User | None"] = relationship()  # noqa: F821
-    round_tables: Mapped[list["RoundTable"]] = relationship(  # noqa: F821
+    updated_by: Mapped["User | None"] = relationship()
+    round_tables: Mapped[list["RoundTable"]] = relationship(
         back_populates="stop", cascade="all, delete-orphan", order_by="RoundTable.starts_at"
     )
-    speakers: Mapped[list["StopSpeaker"]] = relationship(  # noqa: F821
+    speakers: Mapped[list["StopSpeaker"]] = relationship(
         back_populates="stop", cascade="all, delete-orphan", order_by="StopSpeaker.position"
     )
 

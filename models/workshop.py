@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from extensions import db
+from extensions import Model, db
 from models.speaker import Speaker
 from models.territory import Challenge, Territory
 from models.tour import Tour, TourStop
@@ -51,7 +51,7 @@ workshop_facilitators = Table(
 )
 
 
-class Workshop(db.Model):
+class Workshop(Model):
     """An atelier inter-territoires on one challenge, with a capacity."""
 
     __tablename__ = "workshops"
@@ -147,7 +147,7 @@ REGISTRATION_STATUS_LABELS = {
 }
 
 
-class Registration(db.Model):
+class Registration(Model):
     """A participant's place in a workshop. No account: the token is their key."""
 
     __tablename__ = "registrations"
@@ -198,7 +198,7 @@ class MailStatus(StrEnum):
     SENT = "sent"
 
 
-class OutboxMail(db.Model):
+class OutboxMail(Model):
     """A mail written in the same transaction as the change that causes it, sent later by
     `flask mail send`: a mail server that is down delays mail, it never loses it."""
 

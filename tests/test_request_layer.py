@@ -40,6 +40,7 @@ def app_with_probe_views(database_url):
     yield probe
     with probe.app_context():
         db.session.remove()
+        db.engine.dispose()  # its own engine: no connection left open at the end
 
 
 def _challenge_slugs(app) -> set[str]:
