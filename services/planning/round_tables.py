@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import (
@@ -16,7 +15,8 @@ from models import (
     StopSpeaker,
     TourStop,
 )
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 
@@ -81,27 +81,23 @@ def create_round_table(stop: TourStop, fields: RoundTableFields) -> RoundTable:
     return table
 
 
+def _changed_since_opened() -> str:
+    return _(
+        "Cette table ronde a été modifiée par quelqu’un d’autre depuis que vous l’avez "
+        "ouverte. Vos changements n’ont pas été enregistrés : relisez la version "
+        "actuelle, puis enregistrez de nouveau si besoin."
+    )
+
+
 def update_round_table(
     table: RoundTable, fields: RoundTableFields, expected_version: int | None
 ) -> RoundTable:
-    if expected_version != table.version:
-        raise EditConflict(
-            _(
-                "Cette table ronde a été modifiée par quelqu’un d’autre depuis que vous l’avez "
-                "ouverte. Vos changements n’ont pas été enregistrés : relisez la version "
-                "actuelle, puis enregistrez de nouveau si besoin."
-            )
-        )
+    ensure_version(expected_version, table.version, _changed_since_opened)
     before = (table.starts_at, table.ends_at, table.room)
     _apply(table, table.stop, fields)
     if (table.starts_at, table.ends_at, table.room) != before:
         table.sequence += 1
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(
-            _("Cette table ronde vient d’être modifiée par quelqu’un d’autre.")
-        ) from exc
+    flush_or_conflict(lambda: _("Cette table ronde vient d’être modifiée par quelqu’un d’autre."))
     return table
 
 

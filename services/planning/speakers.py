@@ -5,7 +5,6 @@ from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import (
@@ -17,7 +16,8 @@ from models import (
     Territory,
 )
 from models.speaker import search_key
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 PAGE_SIZE = 20
@@ -62,22 +62,20 @@ def create_speaker(fields: SpeakerFields) -> Speaker:
     return speaker
 
 
+def _changed_since_opened() -> str:
+    return _(
+        "Cette fiche a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte. "
+        "Vos changements n’ont pas été enregistrés : relisez la version actuelle, puis "
+        "enregistrez de nouveau si besoin."
+    )
+
+
 def update_speaker(
     speaker: Speaker, fields: SpeakerFields, expected_version: int | None
 ) -> Speaker:
-    if expected_version != speaker.version:
-        raise EditConflict(
-            _(
-                "Cette fiche a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte. "
-                "Vos changements n’ont pas été enregistrés : relisez la version actuelle, puis "
-                "enregistrez de nouveau si besoin."
-            )
-        )
+    ensure_version(expected_version, speaker.version, _changed_since_opened)
     _apply(speaker, fields)
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(_("Cette fiche vient d’être modifiée par quelqu’un d’autre.")) from exc
+    flush_or_conflict(lambda: _("Cette fiche vient d’être modifiée par quelqu’un d’autre."))
     return speaker
 
 

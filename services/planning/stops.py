@@ -5,11 +5,11 @@ from datetime import date, datetime, time
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import Organisation, StopStatus, Territory, Tour, TourStop, User
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 
@@ -114,32 +114,22 @@ def create_stop(tour: Tour, fields: StopFields, author: User) -> TourStop:
     return stop
 
 
-def _check_version(stop: TourStop, expected_version: int | None) -> None:
-    if expected_version == stop.version:
-        return
+def _changed_since_opened(stop: TourStop) -> str:
     who = stop.updated_by.display_name if stop.updated_by else _("quelqu’un d’autre")
-    raise EditConflict(
-        _(
-            "Cette étape a été modifiée par %(who)s (%(when)s) depuis que vous l’avez ouverte. "
-            "Vos changements n’ont pas été enregistrés pour ne pas écraser les siens : "
-            "relisez la version actuelle ci-dessous, puis enregistrez de nouveau si besoin.",
-            who=who,
-            when=format_datetime(stop.updated_at, "d MMMM y HH:mm"),
-        )
+    return _(
+        "Cette étape a été modifiée par %(who)s (%(when)s) depuis que vous l’avez ouverte. "
+        "Vos changements n’ont pas été enregistrés pour ne pas écraser les siens : "
+        "relisez la version actuelle ci-dessous, puis enregistrez de nouveau si besoin.",
+        who=who,
+        when=format_datetime(stop.updated_at, "d MMMM y HH:mm"),
     )
 
 
-def _flush_guarded(stop: TourStop) -> None:
-    """Flush; a concurrent save that won the race turns into the same refusal."""
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(
-            _(
-                "Cette étape vient d’être modifiée par quelqu’un d’autre. Vos changements "
-                "n’ont pas été enregistrés : rechargez la page et recommencez."
-            )
-        ) from exc
+def _changed_meanwhile() -> str:
+    return _(
+        "Cette étape vient d’être modifiée par quelqu’un d’autre. Vos changements "
+        "n’ont pas été enregistrés : rechargez la page et recommencez."
+    )
 
 
 def _when_and_where(stop: TourStop) -> tuple:
@@ -168,14 +158,14 @@ def bump_sequence(stop: TourStop, with_round_tables: bool) -> None:
 def update_stop(
     stop: TourStop, fields: StopFields, expected_version: int | None, author: User
 ) -> TourStop:
-    _check_version(stop, expected_version)
+    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop))
     resolved = _resolve(stop.tour, fields)
     before = _when_and_where(stop)
     _apply(stop, resolved, fields, author)
     if _when_and_where(stop) != before:
         place_changed = before[2:] != _when_and_where(stop)[2:]
         bump_sequence(stop, with_round_tables=place_changed)
-    _flush_guarded(stop)
+    flush_or_conflict(_changed_meanwhile)
     return stop
 
 
@@ -183,10 +173,10 @@ def set_stop_status(
     stop: TourStop, status: StopStatus, expected_version: int | None, author: User
 ) -> TourStop:
     """Confirm, cancel, or bring a stop back to draft."""
-    _check_version(stop, expected_version)
+    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop))
     if stop.status != status:
         stop.status = status
         stop.updated_by = author
         bump_sequence(stop, with_round_tables=True)
-        _flush_guarded(stop)
+        flush_or_conflict(_changed_meanwhile)
     return stop

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import (
@@ -22,7 +21,8 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 from services.mail import outbox as mail
 from services.registration.registrations import lock_workshop, set_capacity
@@ -185,13 +185,11 @@ def create_workshop(tour: Tour, fields: WorkshopFields) -> Workshop:
     return workshop
 
 
-def _conflict() -> EditConflict:
-    return EditConflict(
-        _(
-            "Cet atelier a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert. Vos "
-            "changements n’ont pas été enregistrés : relisez la version actuelle, puis "
-            "enregistrez de nouveau si besoin."
-        )
+def _changed_since_opened() -> str:
+    return _(
+        "Cet atelier a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert. Vos "
+        "changements n’ont pas été enregistrés : relisez la version actuelle, puis "
+        "enregistrez de nouveau si besoin."
     )
 
 
@@ -209,25 +207,20 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
     """Save an organiser's edit. A new time or place bumps the calendar SEQUENCE and tells
     every registered person; a new capacity promotes from the waiting list or is refused
     below the confirmed count."""
-    if expected_version != workshop.version:
-        raise _conflict()
+    ensure_version(expected_version, workshop.version, _changed_since_opened)
     resolved = _resolve(workshop.tour, fields)
     if fields.capacity != workshop.capacity:
         # Under the registrations' lock, and checking the version before the capacity's
         # own flush bumps it.
         workshop = lock_workshop(workshop.id)
-        if workshop.version != expected_version:
-            raise _conflict()
+        ensure_version(expected_version, workshop.version, _changed_since_opened)
         set_capacity(workshop, fields.capacity)
     before = _place(workshop)
     _apply(workshop, resolved, fields)
     moved = _place(workshop) != before
     if moved:
         workshop.sequence += 1
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise _conflict() from exc
+    flush_or_conflict(_changed_since_opened)
     if moved and workshop.status == WorkshopStatus.OPEN:
         for registration in active_registrations(workshop):
             mail.queue_registration_mail("workshop_changed", registration)
