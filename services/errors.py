@@ -9,6 +9,25 @@ class InvalidInput(Exception):
         self.errors = errors
 
 
+class FieldErrors:
+    """What is wrong with an input, field by field, so that a form shows every problem at once:
+    `add` each one while checking, then `raise_if_any`. The field "" is the form as a whole."""
+
+    def __init__(self) -> None:
+        self._errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self._errors.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def raise_if_any(self) -> None:
+        """Refuse the input with every message collected, if there is one."""
+        if self._errors:
+            raise InvalidInput({field: list(messages) for field, messages in self._errors.items()})
+
+
 class EditConflict(Exception):
     """The item changed since the person opened it: their save would overwrite someone else's."""
 

@@ -16,7 +16,7 @@ from models import (
     TourStop,
 )
 from services.editing import ensure_version, flush_or_conflict
-from services.errors import InvalidInput
+from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 
@@ -34,37 +34,32 @@ class RoundTableFields:
 
 
 def _apply(table: RoundTable, stop: TourStop, fields: RoundTableFields) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
+    errors = FieldErrors()
     if not fields.title.strip():
-        refuse("title", _("Indiquez le titre de la table ronde."))
+        errors.add("title", _("Indiquez le titre de la table ronde."))
     challenge = None
     if fields.challenge_id is not None:
         challenge = db.session.get(Challenge, fields.challenge_id)
         if challenge is None:
-            refuse("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+            errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
     day = fields.day or stop.local_start.date()
     starts_at = ends_at = None
     for name, clock in (("start_time", fields.start_time), ("end_time", fields.end_time)):
         if clock is None:
-            refuse(name, _("Ce champ est obligatoire."))
+            errors.add(name, _("Ce champ est obligatoire."))
             continue
         try:
             instant = local_to_utc(day, clock, stop.territory.timezone)
         except NonexistentLocalTime as exc:
-            refuse(name, str(exc))
+            errors.add(name, str(exc))
             continue
         if name == "start_time":
             starts_at = instant
         else:
             ends_at = instant
     if starts_at and ends_at and ends_at <= starts_at:
-        refuse("end_time", _("La fin doit être postérieure au début."))
-    if errors:
-        raise InvalidInput(errors)
+        errors.add("end_time", _("La fin doit être postérieure au début."))
+    errors.raise_if_any()
     table.title = fields.title.strip()
     table.challenge = challenge
     table.starts_at, table.ends_at = starts_at, ends_at

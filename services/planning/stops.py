@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from extensions import db
 from models import Organisation, StopStatus, Territory, Tour, TourStop, User
 from services.editing import ensure_version, flush_or_conflict
-from services.errors import InvalidInput
+from services.errors import FieldErrors
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 
@@ -39,38 +39,34 @@ class _ResolvedStop:
 
 
 def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
-    errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
+    errors = FieldErrors()
     territory = db.session.get(Territory, fields.territory_id) if fields.territory_id else None
     if territory is None:
-        refuse("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
+        errors.add("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
     for name, value in (("day", fields.day), ("start_time", fields.start_time)):
         if value is None:
-            refuse(name, _("Ce champ est obligatoire."))
+            errors.add(name, _("Ce champ est obligatoire."))
     if fields.end_time is None:
-        refuse("end_time", _("Ce champ est obligatoire."))
+        errors.add("end_time", _("Ce champ est obligatoire."))
     if (fields.latitude is None) != (fields.longitude is None):
-        refuse("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
-    if errors or territory is None:
-        raise InvalidInput(errors)
+        errors.add("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
+    errors.raise_if_any()
+    assert territory is not None  # refused above otherwise
 
     end_day = fields.end_day or fields.day
     starts_at = ends_at = None
     try:
         starts_at = local_to_utc(fields.day, fields.start_time, territory.timezone)
     except NonexistentLocalTime as exc:
-        refuse("start_time", str(exc))
+        errors.add("start_time", str(exc))
     try:
         ends_at = local_to_utc(end_day, fields.end_time, territory.timezone)
     except NonexistentLocalTime as exc:
-        refuse("end_time", str(exc))
+        errors.add("end_time", str(exc))
     if starts_at and ends_at and ends_at <= starts_at:
-        refuse("end_time", _("La fin doit être postérieure au début."))
+        errors.add("end_time", _("La fin doit être postérieure au début."))
     if not (tour.start_date <= fields.day and end_day <= tour.end_date):
-        refuse(
+        errors.add(
             "day",
             _(
                 "L’étape doit avoir lieu pendant la tournée, entre le %(start)s et le %(end)s.",
@@ -82,12 +78,11 @@ def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
     if fields.host_organisation_id:
         host = db.session.get(Organisation, fields.host_organisation_id)
         if host is None or host.territory_id != territory.id:
-            refuse(
+            errors.add(
                 "host_organisation_id",
                 _("Cette structure ne fait pas partie du collectif du territoire choisi."),
             )
-    if errors:
-        raise InvalidInput(errors)
+    errors.raise_if_any()
     return _ResolvedStop(territory, starts_at, ends_at, host)
 
 

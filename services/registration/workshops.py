@@ -22,7 +22,7 @@ from models import (
     WorkshopStatus,
 )
 from services.editing import ensure_version, flush_or_conflict
-from services.errors import InvalidInput
+from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 from services.mail import outbox as mail
 from services.registration.registrations import lock_workshop, set_capacity
@@ -67,12 +67,7 @@ class _Resolved:
     facilitators: list[Speaker]
 
 
-class _Errors(dict):
-    def add(self, name: str, message: str) -> None:
-        self.setdefault(name, []).append(message)
-
-
-def _instant(errors, name, day, clock, zone, default_clock=None) -> datetime | None:
+def _instant(errors: FieldErrors, name, day, clock, zone, default_clock=None) -> datetime | None:
     if day is None:
         return None
     try:
@@ -90,7 +85,7 @@ def _by_ids(model, ids: list[int]) -> list | None:
 
 
 def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
-    errors = _Errors()
+    errors = FieldErrors()
     if not fields.title.strip():
         errors.add("title", _("Indiquez le titre de l’atelier."))
     challenge = db.session.get(Challenge, fields.challenge_id) if fields.challenge_id else None
@@ -142,8 +137,7 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
         errors.add(
             "closes_day", _("Les inscriptions doivent fermer au plus tard à la fin de l’atelier.")
         )
-    if errors:
-        raise InvalidInput(dict(errors))
+    errors.raise_if_any()
     return _Resolved(
         challenge, host, territories, stop, starts_at, ends_at, opens_at, closes_at, facilitators
     )
