@@ -38,34 +38,46 @@ class _ResolvedStop:
     host: Organisation | None
 
 
-def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
+def _territory_of_complete_input(fields: StopFields) -> Territory:
+    """The chosen territory, once every field needed to place the stop is there."""
     errors = FieldErrors()
     territory = db.session.get(Territory, fields.territory_id) if fields.territory_id else None
     if territory is None:
         errors.add("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
-    for name, value in (("day", fields.day), ("start_time", fields.start_time)):
+    for name, value in (
+        ("day", fields.day),
+        ("start_time", fields.start_time),
+        ("end_time", fields.end_time),
+    ):
         if value is None:
             errors.add(name, _("Ce champ est obligatoire."))
-    if fields.end_time is None:
-        errors.add("end_time", _("Ce champ est obligatoire."))
     if (fields.latitude is None) != (fields.longitude is None):
         errors.add("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
     errors.raise_if_any()
-    assert territory is not None  # refused above otherwise
+    assert territory is not None  # an unknown territory is refused above
+    return territory
 
-    end_day = fields.end_day or fields.day
+
+def _instants(
+    fields: StopFields, zone: str, errors: FieldErrors
+) -> tuple[datetime | None, datetime | None]:
+    """Start and end in UTC; a wall-clock time that does not exist is refused."""
     starts_at = ends_at = None
     try:
-        starts_at = local_to_utc(fields.day, fields.start_time, territory.timezone)
+        starts_at = local_to_utc(fields.day, fields.start_time, zone)
     except NonexistentLocalTime as exc:
         errors.add("start_time", str(exc))
     try:
-        ends_at = local_to_utc(end_day, fields.end_time, territory.timezone)
+        ends_at = local_to_utc(fields.end_day or fields.day, fields.end_time, zone)
     except NonexistentLocalTime as exc:
         errors.add("end_time", str(exc))
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("end_time", _("La fin doit être postérieure au début."))
-    if not (tour.start_date <= fields.day and end_day <= tour.end_date):
+    return starts_at, ends_at
+
+
+def _check_within_tour(tour: Tour, fields: StopFields, errors: FieldErrors) -> None:
+    if not (tour.start_date <= fields.day and (fields.end_day or fields.day) <= tour.end_date):
         errors.add(
             "day",
             _(
@@ -74,14 +86,27 @@ def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
                 end=format_date(tour.end_date, "d MMMM y"),
             ),
         )
-    host = None
-    if fields.host_organisation_id:
-        host = db.session.get(Organisation, fields.host_organisation_id)
-        if host is None or host.territory_id != territory.id:
-            errors.add(
-                "host_organisation_id",
-                _("Cette structure ne fait pas partie du collectif du territoire choisi."),
-            )
+
+
+def _host(fields: StopFields, territory: Territory, errors: FieldErrors) -> Organisation | None:
+    """The host organisation, a member of the territory's collective."""
+    if not fields.host_organisation_id:
+        return None
+    host = db.session.get(Organisation, fields.host_organisation_id)
+    if host is None or host.territory_id != territory.id:
+        errors.add(
+            "host_organisation_id",
+            _("Cette structure ne fait pas partie du collectif du territoire choisi."),
+        )
+    return host
+
+
+def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
+    territory = _territory_of_complete_input(fields)
+    errors = FieldErrors()
+    starts_at, ends_at = _instants(fields, territory.timezone, errors)
+    _check_within_tour(tour, fields, errors)
+    host = _host(fields, territory, errors)
     errors.raise_if_any()
     return _ResolvedStop(territory, starts_at, ends_at, host)
 

@@ -84,13 +84,10 @@ def _by_ids(model, ids: list[int]) -> list | None:
     return found if len(found) == len(wanted) else None
 
 
-def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
-    errors = FieldErrors()
-    if not fields.title.strip():
-        errors.add("title", _("Indiquez le titre de l’atelier."))
-    challenge = db.session.get(Challenge, fields.challenge_id) if fields.challenge_id else None
-    if challenge is None:
-        errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+def _territories(
+    fields: WorkshopFields, errors: FieldErrors
+) -> tuple[Territory | None, list[Territory] | None]:
+    """The host, and every territory taking part (the host among them)."""
     host = db.session.get(Territory, fields.host_territory_id) if fields.host_territory_id else None
     if host is None:
         errors.add("host_territory_id", _("Territoire hôte inconnu : choisissez dans la liste."))
@@ -102,12 +99,17 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
             "territory_ids",
             _("Un atelier inter-territoires réunit au moins deux territoires, dont l’hôte."),
         )
-    facilitators = _by_ids(Speaker, fields.facilitator_ids)
-    if facilitators is None:
-        errors.add("facilitator_ids", _("Intervenant·e inconnu·e : choisissez dans la liste."))
-    stop = db.session.get(TourStop, fields.stop_id) if fields.stop_id else None
-    if fields.stop_id and (stop is None or stop.tour_id != tour.id):
+    return host, territories
+
+
+def _stop(tour: Tour, stop_id: int | None, errors: FieldErrors) -> TourStop | None:
+    stop = db.session.get(TourStop, stop_id) if stop_id else None
+    if stop_id and (stop is None or stop.tour_id != tour.id):
         errors.add("stop_id", _("Étape inconnue : choisissez une étape de cette tournée."))
+    return stop
+
+
+def _check_capacity_and_place(fields: WorkshopFields, errors: FieldErrors) -> None:
     if fields.capacity is None or fields.capacity < 0:
         errors.add("capacity", _("Indiquez une capacité (un nombre de places, 0 ou plus)."))
     if not (fields.venue_name.strip() or fields.online_url.strip()):
@@ -115,7 +117,11 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
     url = fields.online_url.strip()
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         errors.add("online_url", _("Le lien en ligne doit commencer par https:// (ou http://)."))
-    zone = host.timezone if host else "Europe/Paris"
+
+
+def _session_times(
+    fields: WorkshopFields, zone: str, errors: FieldErrors
+) -> tuple[datetime | None, datetime | None]:
     starts_at = _instant(errors, "start_time", fields.day, fields.start_time, zone)
     ends_at = _instant(errors, "end_time", fields.day, fields.end_time, zone)
     for name, value in (
@@ -127,6 +133,13 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
             errors.add(name, _("Ce champ est obligatoire."))
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("end_time", _("La fin doit être postérieure au début."))
+    return starts_at, ends_at
+
+
+def _registration_window(
+    fields: WorkshopFields, zone: str, ends_at: datetime | None, errors: FieldErrors
+) -> tuple[datetime | None, datetime | None]:
+    """When registrations open and close; they close by the end of the workshop."""
     opens_at = _instant(errors, "opens_time", fields.opens_day, fields.opens_time, zone)
     closes_at = _instant(
         errors, "closes_time", fields.closes_day, fields.closes_time, zone, time(23, 59)
@@ -137,6 +150,25 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
         errors.add(
             "closes_day", _("Les inscriptions doivent fermer au plus tard à la fin de l’atelier.")
         )
+    return opens_at, closes_at
+
+
+def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
+    errors = FieldErrors()
+    if not fields.title.strip():
+        errors.add("title", _("Indiquez le titre de l’atelier."))
+    challenge = db.session.get(Challenge, fields.challenge_id) if fields.challenge_id else None
+    if challenge is None:
+        errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+    host, territories = _territories(fields, errors)
+    facilitators = _by_ids(Speaker, fields.facilitator_ids)
+    if facilitators is None:
+        errors.add("facilitator_ids", _("Intervenant·e inconnu·e : choisissez dans la liste."))
+    stop = _stop(tour, fields.stop_id, errors)
+    _check_capacity_and_place(fields, errors)
+    zone = host.timezone if host else "Europe/Paris"
+    starts_at, ends_at = _session_times(fields, zone, errors)
+    opens_at, closes_at = _registration_window(fields, zone, ends_at, errors)
     errors.raise_if_any()
     return _Resolved(
         challenge, host, territories, stop, starts_at, ends_at, opens_at, closes_at, facilitators
