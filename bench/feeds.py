@@ -184,192 +184,243 @@ def _address(number: int, territory: Territory) -> str:
     return f"{number % 120 + 1} {STREETS[number % len(STREETS)]}\n{territory.name}"
 
 
+def _reference_data() -> tuple[Tour, list[Challenge], list[Territory], list[Speaker]]:
+    """The tour, the challenges, the territories with two organisations each, the speakers:
+    through the ORM, committed."""
+    challenges = [Challenge(name=name, slug=slug) for slug, name in demo_data.CHALLENGES.items()]
+    territories = []
+    for entry in demo_data.TERRITORIES:
+        latitude, longitude = entry["position"] or (None, None)
+        territory = Territory(
+            name=entry["name"],
+            slug=entry["slug"],
+            kind=TerritoryKind(entry["kind"]) if entry["kind"] else None,
+            region=entry["region"],
+            timezone=entry.get("timezone", "Europe/Paris"),
+            latitude=latitude,
+            longitude=longitude,
+        )
+        territory.organisations = [
+            Organisation(name=f"Collectif French Impact {entry['name']}", position=0),
+            Organisation(name=f"Maison de l’ESS {entry['name']}", position=1),
+        ]
+        territories.append(territory)
+    speakers = [
+        Speaker(
+            name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} "
+            f"{LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]} {n // 64 + 1}",
+            title=TITLES[n % len(TITLES)],
+            organisation=f"Structure {n}",
+            email=f"intervenant{n}@example.org",
+        )
+        for n in range(SPEAKERS)
+    ]
+    tour = Tour(
+        title="Tournée de mesure",
+        slug=TOUR_SLUG,
+        description="Tournée synthétique pour mesurer les flux de calendrier.",
+        start_date=date(2019, 2, 1),
+        end_date=date(2031, 12, 31),
+    )
+    db.session.add_all([tour, *challenges, *territories, *speakers])
+    db.session.commit()  # the ORM's before_flush hook creates the feed revision row
+    return tour, challenges, territories, speakers
+
+
+BASE = datetime(2019, 2, 1, 8, tzinfo=UTC)
+
+
+def _stop_rows(
+    count: int, tour: Tour, territories: list[Territory], speakers: list[Speaker], now: datetime
+) -> tuple[list[dict], list[dict]]:
+    """The stops, each with the same keynote speaker and a host."""
+    stops, stop_speakers = [], []
+    for number in range(count):
+        territory = territories[number % len(territories)]
+        start = BASE + timedelta(hours=6 * number)
+        positioned = territory.latitude is not None and number % 2
+        stops.append(
+            {
+                "id": number + 1,
+                "tour_id": tour.id,
+                "territory_id": territory.id,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=5),
+                "venue_name": f"Tiers-lieu {number}",
+                "address": _address(number, territory),
+                "latitude": territory.latitude + 0.01 if positioned else None,
+                "longitude": territory.longitude + 0.01 if positioned else None,
+                "host_organisation_id": territory.organisations[number % 2].id,
+                "status": StopStatus.CANCELLED if number % 40 == 39 else StopStatus.CONFIRMED,
+                "description": STOP_TEXT,
+                "uid": new_calendar_uid(),
+                "sequence": number % 3,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        for position, (speaker, role) in enumerate(
+            [
+                (speakers[0], ParticipantRole.KEYNOTE),
+                (speakers[1 + number % (SPEAKERS - 1)], ParticipantRole.HOST),
+            ]
+        ):
+            stop_speakers.append(
+                {
+                    "id": len(stop_speakers) + 1,
+                    "stop_id": number + 1,
+                    "speaker_id": speaker.id,
+                    "role": role,
+                    "position": position,
+                }
+            )
+    return stops, stop_speakers
+
+
+def _round_table_rows(
+    count: int,
+    stops: list[dict],
+    challenges: list[Challenge],
+    speakers: list[Speaker],
+    now: datetime,
+) -> tuple[list[dict], list[dict]]:
+    """Round tables spread over the stops, each with a moderator and two panelists."""
+    tables, participants = [], []
+    for number in range(count):
+        stop = stops[number % len(stops)]
+        challenge = challenges[number % len(challenges)]
+        start = stop["starts_at"] + timedelta(hours=1 + number // len(stops))
+        tables.append(
+            {
+                "id": number + 1,
+                "stop_id": stop["id"],
+                "title": f"{challenge.name} : que faire ensemble ? ({number + 1})",
+                "challenge_id": challenge.id,
+                "starts_at": start,
+                "ends_at": start + timedelta(minutes=90),
+                "room": ROOMS[number % len(ROOMS)],
+                "description": TABLE_TEXT,
+                "uid": new_calendar_uid(),
+                "sequence": 0,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        roles = [ParticipantRole.MODERATOR, ParticipantRole.PANELIST, ParticipantRole.PANELIST]
+        for position, role in enumerate(roles):
+            participants.append(
+                {
+                    "id": len(participants) + 1,
+                    "round_table_id": number + 1,
+                    "speaker_id": speakers[(3 * number + position) % SPEAKERS].id,
+                    "role": role,
+                    "position": position,
+                }
+            )
+    return tables, participants
+
+
+def _workshop_rows(
+    count: int,
+    tour: Tour,
+    challenges: list[Challenge],
+    territories: list[Territory],
+    speakers: list[Speaker],
+    now: datetime,
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Workshops of three territories and two facilitators each."""
+    workshops, taking_part, facilitating = [], [], []
+    for number in range(count):
+        host = territories[number % len(territories)]
+        others = [territories[(number + k) % len(territories)] for k in (0, 3, 7)]
+        start = BASE + timedelta(hours=6 * number + 3)
+        workshops.append(
+            {
+                "id": number + 1,
+                "tour_id": tour.id,
+                "title": f"Atelier {number + 1} : essaimer les solutions",
+                "description": WORKSHOP_TEXT,
+                "challenge_id": challenges[number % len(challenges)].id,
+                "host_territory_id": host.id,
+                "stop_id": None,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=3),
+                "venue_name": f"Maison de l’ESS {host.name}",
+                "address": _address(number, host),
+                "online_url": "https://visio.example/atelier" if number % 4 == 0 else "",
+                "capacity": 30,
+                "status": (WorkshopStatus.CANCELLED if number % 50 == 49 else WorkshopStatus.OPEN),
+                "uid": new_calendar_uid(),
+                "sequence": 0,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        taking_part += [{"workshop_id": number + 1, "territory_id": t.id} for t in others]
+        facilitating += [
+            {"workshop_id": number + 1, "speaker_id": speakers[(number + k) % SPEAKERS].id}
+            for k in (5, 11)
+        ]
+    return workshops, taking_part, facilitating
+
+
+def _bulk_insert(tables: list[tuple]) -> None:
+    """Core inserts, in the order given (a table or a model's table, and its rows)."""
+    for table, rows in tables:
+        if rows:
+            db.session.execute(table.insert(), rows)
+
+
+def _move_id_sequences() -> None:
+    """The ids were chosen here: PostgreSQL's sequences must start after them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for model in (TourStop, StopSpeaker, RoundTable, RoundTableParticipant, Workshop):
+        name = model.__tablename__
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"
+            )
+        )
+
+
 def build_tour(url: str, items: int) -> Counts:
     """Territories, challenges and speakers through the ORM; then the items as Core bulk
     inserts with ids chosen here (the tables are empty), so 20,000 items take seconds."""
     counts = Counts.split(items)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
     with app.app_context():
-        challenges = [
-            Challenge(name=name, slug=slug) for slug, name in demo_data.CHALLENGES.items()
-        ]
-        territories = []
-        for entry in demo_data.TERRITORIES:
-            latitude, longitude = entry["position"] or (None, None)
-            territory = Territory(
-                name=entry["name"],
-                slug=entry["slug"],
-                kind=TerritoryKind(entry["kind"]) if entry["kind"] else None,
-                region=entry["region"],
-                timezone=entry.get("timezone", "Europe/Paris"),
-                latitude=latitude,
-                longitude=longitude,
-            )
-            territory.organisations = [
-                Organisation(name=f"Collectif French Impact {entry['name']}", position=0),
-                Organisation(name=f"Maison de l’ESS {entry['name']}", position=1),
-            ]
-            territories.append(territory)
-        speakers = [
-            Speaker(
-                name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} "
-                f"{LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]} {n // 64 + 1}",
-                title=TITLES[n % len(TITLES)],
-                organisation=f"Structure {n}",
-                email=f"intervenant{n}@example.org",
-            )
-            for n in range(SPEAKERS)
-        ]
-        tour = Tour(
-            title="Tournée de mesure",
-            slug=TOUR_SLUG,
-            description="Tournée synthétique pour mesurer les flux de calendrier.",
-            start_date=date(2019, 2, 1),
-            end_date=date(2031, 12, 31),
-        )
-        db.session.add_all([tour, *challenges, *territories, *speakers])
-        db.session.commit()  # the ORM's before_flush hook creates the feed revision row
-
+        tour, challenges, territories, speakers = _reference_data()
         now = utc_now()
-        base = datetime(2019, 2, 1, 8, tzinfo=UTC)
-        stops, stop_speakers, tables, participants = [], [], [], []
-        for number in range(counts.stops):
-            territory = territories[number % len(territories)]
-            start = base + timedelta(hours=6 * number)
-            positioned = territory.latitude is not None and number % 2
-            stops.append(
-                {
-                    "id": number + 1,
-                    "tour_id": tour.id,
-                    "territory_id": territory.id,
-                    "starts_at": start,
-                    "ends_at": start + timedelta(hours=5),
-                    "venue_name": f"Tiers-lieu {number}",
-                    "address": _address(number, territory),
-                    "latitude": territory.latitude + 0.01 if positioned else None,
-                    "longitude": territory.longitude + 0.01 if positioned else None,
-                    "host_organisation_id": territory.organisations[number % 2].id,
-                    "status": StopStatus.CANCELLED if number % 40 == 39 else StopStatus.CONFIRMED,
-                    "description": STOP_TEXT,
-                    "uid": new_calendar_uid(),
-                    "sequence": number % 3,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            for position, (speaker, role) in enumerate(
-                [
-                    (speakers[0], ParticipantRole.KEYNOTE),
-                    (speakers[1 + number % (SPEAKERS - 1)], ParticipantRole.HOST),
-                ]
-            ):
-                stop_speakers.append(
-                    {
-                        "id": len(stop_speakers) + 1,
-                        "stop_id": number + 1,
-                        "speaker_id": speaker.id,
-                        "role": role,
-                        "position": position,
-                    }
-                )
-        for number in range(counts.round_tables):
-            stop = stops[number % counts.stops]
-            challenge = challenges[number % len(challenges)]
-            start = stop["starts_at"] + timedelta(hours=1 + number // counts.stops)
-            tables.append(
-                {
-                    "id": number + 1,
-                    "stop_id": stop["id"],
-                    "title": f"{challenge.name} : que faire ensemble ? ({number + 1})",
-                    "challenge_id": challenge.id,
-                    "starts_at": start,
-                    "ends_at": start + timedelta(minutes=90),
-                    "room": ROOMS[number % len(ROOMS)],
-                    "description": TABLE_TEXT,
-                    "uid": new_calendar_uid(),
-                    "sequence": 0,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            roles = [ParticipantRole.MODERATOR, ParticipantRole.PANELIST, ParticipantRole.PANELIST]
-            for position, role in enumerate(roles):
-                participants.append(
-                    {
-                        "id": len(participants) + 1,
-                        "round_table_id": number + 1,
-                        "speaker_id": speakers[(3 * number + position) % SPEAKERS].id,
-                        "role": role,
-                        "position": position,
-                    }
-                )
-        workshops, taking_part, facilitating = [], [], []
-        for number in range(counts.workshops):
-            host = territories[number % len(territories)]
-            others = [territories[(number + k) % len(territories)] for k in (0, 3, 7)]
-            start = base + timedelta(hours=6 * number + 3)
-            workshops.append(
-                {
-                    "id": number + 1,
-                    "tour_id": tour.id,
-                    "title": f"Atelier {number + 1} : essaimer les solutions",
-                    "description": WORKSHOP_TEXT,
-                    "challenge_id": challenges[number % len(challenges)].id,
-                    "host_territory_id": host.id,
-                    "stop_id": None,
-                    "starts_at": start,
-                    "ends_at": start + timedelta(hours=3),
-                    "venue_name": f"Maison de l’ESS {host.name}",
-                    "address": _address(number, host),
-                    "online_url": "https://visio.example/atelier" if number % 4 == 0 else "",
-                    "capacity": 30,
-                    "status": (
-                        WorkshopStatus.CANCELLED if number % 50 == 49 else WorkshopStatus.OPEN
-                    ),
-                    "uid": new_calendar_uid(),
-                    "sequence": 0,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            taking_part += [{"workshop_id": number + 1, "territory_id": t.id} for t in others]
-            facilitating += [
-                {"workshop_id": number + 1, "speaker_id": speakers[(number + k) % SPEAKERS].id}
-                for k in (5, 11)
+        stops, stop_speakers = _stop_rows(counts.stops, tour, territories, speakers, now)
+        tables, participants = _round_table_rows(
+            counts.round_tables, stops, challenges, speakers, now
+        )
+        workshops, taking_part, facilitating = _workshop_rows(
+            counts.workshops, tour, challenges, territories, speakers, now
+        )
+        _bulk_insert(
+            [
+                (TourStop.__table__, stops),
+                (StopSpeaker.__table__, stop_speakers),
+                (RoundTable.__table__, tables),
+                (RoundTableParticipant.__table__, participants),
+                (Workshop.__table__, workshops),
+                (workshop_territories, taking_part),
+                (workshop_facilitators, facilitating),
             ]
-        for model, rows in (
-            (TourStop, stops),
-            (StopSpeaker, stop_speakers),
-            (RoundTable, tables),
-            (RoundTableParticipant, participants),
-            (Workshop, workshops),
-        ):
-            if rows:
-                db.session.execute(model.__table__.insert(), rows)
-        for table, rows in (
-            (workshop_territories, taking_part),
-            (workshop_facilitators, facilitating),
-        ):
-            if rows:
-                db.session.execute(table.insert(), rows)
+        )
         # Core inserts bypass the ORM hook: bump the revision as a change would.
         db.session.execute(
             update(FeedRevision)
             .where(FeedRevision.id == 1)
             .values(revision=FeedRevision.revision + 1, changed_at=utc_now())
         )
-        if db.engine.dialect.name == "postgresql":  # ids were chosen here: move the sequences
-            for model in (TourStop, StopSpeaker, RoundTable, RoundTableParticipant, Workshop):
-                name = model.__tablename__
-                db.session.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                        f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"
-                    )
-                )
+        _move_id_sequences()
         db.session.commit()
         db.session.remove()
         db.engine.dispose()

@@ -14,6 +14,25 @@ class InvalidInput(Exception):
         return next((m for messages in self.errors.values() for m in messages), "")
 
 
+class FieldErrors:
+    """What is wrong with an input, field by field, so that a form shows every problem at once:
+    `add` each one while checking, then `raise_if_any`. The field "" is the form as a whole."""
+
+    def __init__(self) -> None:
+        self._errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self._errors.setdefault(field, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self._errors)
+
+    def raise_if_any(self) -> None:
+        """Refuse the input with every message collected, if there is one."""
+        if self._errors:
+            raise InvalidInput({field: list(messages) for field, messages in self._errors.items()})
+
+
 class ActionRefused(Exception):
     """The action cannot happen in the current state (a full or closed workshop, a person
     who is not on the waiting list…); `message` says why, in French."""

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import (
@@ -16,7 +15,8 @@ from models import (
     StopSpeaker,
     TourStop,
 )
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 
@@ -34,37 +34,32 @@ class RoundTableFields:
 
 
 def _apply(table: RoundTable, stop: TourStop, fields: RoundTableFields) -> None:
-    errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
+    errors = FieldErrors()
     if not fields.title.strip():
-        refuse("title", _("Indiquez le titre de la table ronde."))
+        errors.add("title", _("Indiquez le titre de la table ronde."))
     challenge = None
     if fields.challenge_id is not None:
         challenge = db.session.get(Challenge, fields.challenge_id)
         if challenge is None:
-            refuse("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+            errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
     day = fields.day or stop.local_start.date()
     starts_at = ends_at = None
     for name, clock in (("start_time", fields.start_time), ("end_time", fields.end_time)):
         if clock is None:
-            refuse(name, _("Ce champ est obligatoire."))
+            errors.add(name, _("Ce champ est obligatoire."))
             continue
         try:
             instant = local_to_utc(day, clock, stop.territory.timezone)
         except NonexistentLocalTime as exc:
-            refuse(name, str(exc))
+            errors.add(name, str(exc))
             continue
         if name == "start_time":
             starts_at = instant
         else:
             ends_at = instant
     if starts_at and ends_at and ends_at <= starts_at:
-        refuse("end_time", _("La fin doit être postérieure au début."))
-    if errors:
-        raise InvalidInput(errors)
+        errors.add("end_time", _("La fin doit être postérieure au début."))
+    errors.raise_if_any()
     table.title = fields.title.strip()
     table.challenge = challenge
     table.starts_at, table.ends_at = starts_at, ends_at
@@ -81,27 +76,23 @@ def create_round_table(stop: TourStop, fields: RoundTableFields) -> RoundTable:
     return table
 
 
+def _changed_since_opened() -> str:
+    return _(
+        "Cette table ronde a été modifiée par quelqu’un d’autre depuis que vous l’avez "
+        "ouverte. Vos changements n’ont pas été enregistrés : relisez la version "
+        "actuelle, puis enregistrez de nouveau si besoin."
+    )
+
+
 def update_round_table(
     table: RoundTable, fields: RoundTableFields, expected_version: int | None
 ) -> RoundTable:
-    if expected_version != table.version:
-        raise EditConflict(
-            _(
-                "Cette table ronde a été modifiée par quelqu’un d’autre depuis que vous l’avez "
-                "ouverte. Vos changements n’ont pas été enregistrés : relisez la version "
-                "actuelle, puis enregistrez de nouveau si besoin."
-            )
-        )
+    ensure_version(expected_version, table.version, _changed_since_opened)
     before = (table.starts_at, table.ends_at, table.room)
     _apply(table, table.stop, fields)
     if (table.starts_at, table.ends_at, table.room) != before:
         table.sequence += 1
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(
-            _("Cette table ronde vient d’être modifiée par quelqu’un d’autre.")
-        ) from exc
+    flush_or_conflict(lambda: _("Cette table ronde vient d’être modifiée par quelqu’un d’autre."))
     return table
 
 

@@ -5,7 +5,6 @@ from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import (
@@ -17,7 +16,8 @@ from models import (
     Territory,
 )
 from models.speaker import search_key
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 PAGE_SIZE = 20
@@ -34,18 +34,17 @@ class SpeakerFields:
 
 
 def _apply(speaker: Speaker, fields: SpeakerFields) -> None:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not fields.name.strip():
-        errors["name"] = [_("Indiquez le nom de l’intervenant·e.")]
+        errors.add("name", _("Indiquez le nom de l’intervenant·e."))
     territory = None
     if fields.territory_id is not None:
         territory = db.session.get(Territory, fields.territory_id)
         if territory is None:
-            errors["territory_id"] = [
-                _("Territoire inconnu : choisissez un territoire de la liste.")
-            ]
-    if errors:
-        raise InvalidInput(errors)
+            errors.add(
+                "territory_id", _("Territoire inconnu : choisissez un territoire de la liste.")
+            )
+    errors.raise_if_any()
     speaker.name = fields.name.strip()
     speaker.title = fields.title.strip()
     speaker.organisation = fields.organisation.strip()
@@ -62,22 +61,20 @@ def create_speaker(fields: SpeakerFields) -> Speaker:
     return speaker
 
 
+def _changed_since_opened() -> str:
+    return _(
+        "Cette fiche a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte. "
+        "Vos changements n’ont pas été enregistrés : relisez la version actuelle, puis "
+        "enregistrez de nouveau si besoin."
+    )
+
+
 def update_speaker(
     speaker: Speaker, fields: SpeakerFields, expected_version: int | None
 ) -> Speaker:
-    if expected_version != speaker.version:
-        raise EditConflict(
-            _(
-                "Cette fiche a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte. "
-                "Vos changements n’ont pas été enregistrés : relisez la version actuelle, puis "
-                "enregistrez de nouveau si besoin."
-            )
-        )
+    ensure_version(expected_version, speaker.version, _changed_since_opened)
     _apply(speaker, fields)
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(_("Cette fiche vient d’être modifiée par quelqu’un d’autre.")) from exc
+    flush_or_conflict(lambda: _("Cette fiche vient d’être modifiée par quelqu’un d’autre."))
     return speaker
 
 
@@ -105,7 +102,6 @@ def add_availability(
 ) -> Availability:
     """A window in the speaker's zone: whole days when no time is given."""
     zone = speaker.zone_name
-    errors: dict[str, list[str]] = {}
     try:
         starts_at = local_to_utc(first_day, start or time(0), zone)
         ends_at = (
@@ -116,9 +112,7 @@ def add_availability(
     except NonexistentLocalTime as exc:
         raise InvalidInput({"start_time": [str(exc)]}) from exc
     if ends_at <= starts_at:
-        errors["end_day"] = [_("La fin doit être postérieure au début.")]
-    if errors:
-        raise InvalidInput(errors)
+        raise InvalidInput({"end_day": [_("La fin doit être postérieure au début.")]})
     window = Availability(kind=kind, starts_at=starts_at, ends_at=ends_at, note=note.strip())
     speaker.availabilities.append(window)
     db.session.flush()

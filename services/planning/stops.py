@@ -5,11 +5,11 @@ from datetime import date, datetime, time
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import Organisation, StopStatus, Territory, Tour, TourStop, User
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import FieldErrors
 from services.local_time import NonexistentLocalTime, local_to_utc
 
 
@@ -38,39 +38,47 @@ class _ResolvedStop:
     host: Organisation | None
 
 
-def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
-    errors: dict[str, list[str]] = {}
-
-    def refuse(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
-
+def _territory_of_complete_input(fields: StopFields) -> Territory:
+    """The chosen territory, once every field needed to place the stop is there."""
+    errors = FieldErrors()
     territory = db.session.get(Territory, fields.territory_id) if fields.territory_id else None
     if territory is None:
-        refuse("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
-    for name, value in (("day", fields.day), ("start_time", fields.start_time)):
+        errors.add("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
+    for name, value in (
+        ("day", fields.day),
+        ("start_time", fields.start_time),
+        ("end_time", fields.end_time),
+    ):
         if value is None:
-            refuse(name, _("Ce champ est obligatoire."))
-    if fields.end_time is None:
-        refuse("end_time", _("Ce champ est obligatoire."))
+            errors.add(name, _("Ce champ est obligatoire."))
     if (fields.latitude is None) != (fields.longitude is None):
-        refuse("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
-    if errors or territory is None:
-        raise InvalidInput(errors)
+        errors.add("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
+    errors.raise_if_any()
+    assert territory is not None  # an unknown territory is refused above
+    return territory
 
-    end_day = fields.end_day or fields.day
+
+def _instants(
+    fields: StopFields, zone: str, errors: FieldErrors
+) -> tuple[datetime | None, datetime | None]:
+    """Start and end in UTC; a wall-clock time that does not exist is refused."""
     starts_at = ends_at = None
     try:
-        starts_at = local_to_utc(fields.day, fields.start_time, territory.timezone)
+        starts_at = local_to_utc(fields.day, fields.start_time, zone)
     except NonexistentLocalTime as exc:
-        refuse("start_time", str(exc))
+        errors.add("start_time", str(exc))
     try:
-        ends_at = local_to_utc(end_day, fields.end_time, territory.timezone)
+        ends_at = local_to_utc(fields.end_day or fields.day, fields.end_time, zone)
     except NonexistentLocalTime as exc:
-        refuse("end_time", str(exc))
+        errors.add("end_time", str(exc))
     if starts_at and ends_at and ends_at <= starts_at:
-        refuse("end_time", _("La fin doit être postérieure au début."))
-    if not (tour.start_date <= fields.day and end_day <= tour.end_date):
-        refuse(
+        errors.add("end_time", _("La fin doit être postérieure au début."))
+    return starts_at, ends_at
+
+
+def _check_within_tour(tour: Tour, fields: StopFields, errors: FieldErrors) -> None:
+    if not (tour.start_date <= fields.day and (fields.end_day or fields.day) <= tour.end_date):
+        errors.add(
             "day",
             _(
                 "L’étape doit avoir lieu pendant la tournée, entre le %(start)s et le %(end)s.",
@@ -78,16 +86,28 @@ def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
                 end=format_date(tour.end_date, "d MMMM y"),
             ),
         )
-    host = None
-    if fields.host_organisation_id:
-        host = db.session.get(Organisation, fields.host_organisation_id)
-        if host is None or host.territory_id != territory.id:
-            refuse(
-                "host_organisation_id",
-                _("Cette structure ne fait pas partie du collectif du territoire choisi."),
-            )
-    if errors:
-        raise InvalidInput(errors)
+
+
+def _host(fields: StopFields, territory: Territory, errors: FieldErrors) -> Organisation | None:
+    """The host organisation, a member of the territory's collective."""
+    if not fields.host_organisation_id:
+        return None
+    host = db.session.get(Organisation, fields.host_organisation_id)
+    if host is None or host.territory_id != territory.id:
+        errors.add(
+            "host_organisation_id",
+            _("Cette structure ne fait pas partie du collectif du territoire choisi."),
+        )
+    return host
+
+
+def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
+    territory = _territory_of_complete_input(fields)
+    errors = FieldErrors()
+    starts_at, ends_at = _instants(fields, territory.timezone, errors)
+    _check_within_tour(tour, fields, errors)
+    host = _host(fields, territory, errors)
+    errors.raise_if_any()
     return _ResolvedStop(territory, starts_at, ends_at, host)
 
 
@@ -114,32 +134,22 @@ def create_stop(tour: Tour, fields: StopFields, author: User) -> TourStop:
     return stop
 
 
-def _check_version(stop: TourStop, expected_version: int | None) -> None:
-    if expected_version == stop.version:
-        return
+def _changed_since_opened(stop: TourStop) -> str:
     who = stop.updated_by.display_name if stop.updated_by else _("quelqu’un d’autre")
-    raise EditConflict(
-        _(
-            "Cette étape a été modifiée par %(who)s (%(when)s) depuis que vous l’avez ouverte. "
-            "Vos changements n’ont pas été enregistrés pour ne pas écraser les siens : "
-            "relisez la version actuelle ci-dessous, puis enregistrez de nouveau si besoin.",
-            who=who,
-            when=format_datetime(stop.updated_at, "d MMMM y HH:mm"),
-        )
+    return _(
+        "Cette étape a été modifiée par %(who)s (%(when)s) depuis que vous l’avez ouverte. "
+        "Vos changements n’ont pas été enregistrés pour ne pas écraser les siens : "
+        "relisez la version actuelle ci-dessous, puis enregistrez de nouveau si besoin.",
+        who=who,
+        when=format_datetime(stop.updated_at, "d MMMM y HH:mm"),
     )
 
 
-def _flush_guarded(stop: TourStop) -> None:
-    """Flush; a concurrent save that won the race turns into the same refusal."""
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise EditConflict(
-            _(
-                "Cette étape vient d’être modifiée par quelqu’un d’autre. Vos changements "
-                "n’ont pas été enregistrés : rechargez la page et recommencez."
-            )
-        ) from exc
+def _changed_meanwhile() -> str:
+    return _(
+        "Cette étape vient d’être modifiée par quelqu’un d’autre. Vos changements "
+        "n’ont pas été enregistrés : rechargez la page et recommencez."
+    )
 
 
 def _when_and_where(stop: TourStop) -> tuple:
@@ -168,14 +178,14 @@ def bump_sequence(stop: TourStop, with_round_tables: bool) -> None:
 def update_stop(
     stop: TourStop, fields: StopFields, expected_version: int | None, author: User
 ) -> TourStop:
-    _check_version(stop, expected_version)
+    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop))
     resolved = _resolve(stop.tour, fields)
     before = _when_and_where(stop)
     _apply(stop, resolved, fields, author)
     if _when_and_where(stop) != before:
         place_changed = before[2:] != _when_and_where(stop)[2:]
         bump_sequence(stop, with_round_tables=place_changed)
-    _flush_guarded(stop)
+    flush_or_conflict(_changed_meanwhile)
     return stop
 
 
@@ -183,10 +193,10 @@ def set_stop_status(
     stop: TourStop, status: StopStatus, expected_version: int | None, author: User
 ) -> TourStop:
     """Confirm, cancel, or bring a stop back to draft."""
-    _check_version(stop, expected_version)
+    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop))
     if stop.status != status:
         stop.status = status
         stop.updated_by = author
         bump_sequence(stop, with_round_tables=True)
-        _flush_guarded(stop)
+        flush_or_conflict(_changed_meanwhile)
     return stop

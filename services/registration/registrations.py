@@ -28,7 +28,7 @@ from models import (
 )
 from models.types import new_token
 from services.calendar.private_feeds import participant_feed_link
-from services.errors import ActionRefused, InvalidInput
+from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -155,22 +155,22 @@ def registration_problem(workshop: Workshop, now: datetime) -> str | None:
 
 
 def _validate(fields: RegistrationFields) -> Territory | None:
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     if not fields.name.strip():
-        errors["name"] = [_("Indiquez votre nom.")]
+        errors.add("name", _("Indiquez votre nom."))
     if not fields.email.strip():
-        errors["email"] = [_("Indiquez votre adresse e-mail.")]
+        errors.add("email", _("Indiquez votre adresse e-mail."))
     if not fields.consent:
-        errors["consent"] = [
-            _("Votre accord est nécessaire pour traiter votre inscription (voir la notice).")
-        ]
+        errors.add(
+            "consent",
+            _("Votre accord est nécessaire pour traiter votre inscription (voir la notice)."),
+        )
     territory = None
     if fields.territory_id is not None:
         territory = db.session.get(Territory, fields.territory_id)
         if territory is None:
-            errors["territory_id"] = [_("Territoire inconnu : choisissez dans la liste.")]
-    if errors:
-        raise InvalidInput(errors)
+            errors.add("territory_id", _("Territoire inconnu : choisissez dans la liste."))
+    errors.raise_if_any()
     return territory
 
 

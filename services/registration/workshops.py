@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from extensions import db
 from models import (
@@ -22,7 +21,8 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
-from services.errors import EditConflict, InvalidInput
+from services.editing import ensure_version, flush_or_conflict
+from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 from services.mail import outbox as mail
 from services.registration.registrations import lock_workshop, set_capacity
@@ -67,12 +67,7 @@ class _Resolved:
     facilitators: list[Speaker]
 
 
-class _Errors(dict):
-    def add(self, name: str, message: str) -> None:
-        self.setdefault(name, []).append(message)
-
-
-def _instant(errors, name, day, clock, zone, default_clock=None) -> datetime | None:
+def _instant(errors: FieldErrors, name, day, clock, zone, default_clock=None) -> datetime | None:
     if day is None:
         return None
     try:
@@ -89,13 +84,10 @@ def _by_ids(model, ids: list[int]) -> list | None:
     return found if len(found) == len(wanted) else None
 
 
-def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
-    errors = _Errors()
-    if not fields.title.strip():
-        errors.add("title", _("Indiquez le titre de l’atelier."))
-    challenge = db.session.get(Challenge, fields.challenge_id) if fields.challenge_id else None
-    if challenge is None:
-        errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+def _territories(
+    fields: WorkshopFields, errors: FieldErrors
+) -> tuple[Territory | None, list[Territory] | None]:
+    """The host, and every territory taking part (the host among them)."""
     host = db.session.get(Territory, fields.host_territory_id) if fields.host_territory_id else None
     if host is None:
         errors.add("host_territory_id", _("Territoire hôte inconnu : choisissez dans la liste."))
@@ -107,12 +99,17 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
             "territory_ids",
             _("Un atelier inter-territoires réunit au moins deux territoires, dont l’hôte."),
         )
-    facilitators = _by_ids(Speaker, fields.facilitator_ids)
-    if facilitators is None:
-        errors.add("facilitator_ids", _("Intervenant·e inconnu·e : choisissez dans la liste."))
-    stop = db.session.get(TourStop, fields.stop_id) if fields.stop_id else None
-    if fields.stop_id and (stop is None or stop.tour_id != tour.id):
+    return host, territories
+
+
+def _stop(tour: Tour, stop_id: int | None, errors: FieldErrors) -> TourStop | None:
+    stop = db.session.get(TourStop, stop_id) if stop_id else None
+    if stop_id and (stop is None or stop.tour_id != tour.id):
         errors.add("stop_id", _("Étape inconnue : choisissez une étape de cette tournée."))
+    return stop
+
+
+def _check_capacity_and_place(fields: WorkshopFields, errors: FieldErrors) -> None:
     if fields.capacity is None or fields.capacity < 0:
         errors.add("capacity", _("Indiquez une capacité (un nombre de places, 0 ou plus)."))
     if not (fields.venue_name.strip() or fields.online_url.strip()):
@@ -120,7 +117,11 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
     url = fields.online_url.strip()
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         errors.add("online_url", _("Le lien en ligne doit commencer par https:// (ou http://)."))
-    zone = host.timezone if host else "Europe/Paris"
+
+
+def _session_times(
+    fields: WorkshopFields, zone: str, errors: FieldErrors
+) -> tuple[datetime | None, datetime | None]:
     starts_at = _instant(errors, "start_time", fields.day, fields.start_time, zone)
     ends_at = _instant(errors, "end_time", fields.day, fields.end_time, zone)
     for name, value in (
@@ -132,6 +133,13 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
             errors.add(name, _("Ce champ est obligatoire."))
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("end_time", _("La fin doit être postérieure au début."))
+    return starts_at, ends_at
+
+
+def _registration_window(
+    fields: WorkshopFields, zone: str, ends_at: datetime | None, errors: FieldErrors
+) -> tuple[datetime | None, datetime | None]:
+    """When registrations open and close; they close by the end of the workshop."""
     opens_at = _instant(errors, "opens_time", fields.opens_day, fields.opens_time, zone)
     closes_at = _instant(
         errors, "closes_time", fields.closes_day, fields.closes_time, zone, time(23, 59)
@@ -142,8 +150,26 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
         errors.add(
             "closes_day", _("Les inscriptions doivent fermer au plus tard à la fin de l’atelier.")
         )
-    if errors:
-        raise InvalidInput(dict(errors))
+    return opens_at, closes_at
+
+
+def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
+    errors = FieldErrors()
+    if not fields.title.strip():
+        errors.add("title", _("Indiquez le titre de l’atelier."))
+    challenge = db.session.get(Challenge, fields.challenge_id) if fields.challenge_id else None
+    if challenge is None:
+        errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
+    host, territories = _territories(fields, errors)
+    facilitators = _by_ids(Speaker, fields.facilitator_ids)
+    if facilitators is None:
+        errors.add("facilitator_ids", _("Intervenant·e inconnu·e : choisissez dans la liste."))
+    stop = _stop(tour, fields.stop_id, errors)
+    _check_capacity_and_place(fields, errors)
+    zone = host.timezone if host else "Europe/Paris"
+    starts_at, ends_at = _session_times(fields, zone, errors)
+    opens_at, closes_at = _registration_window(fields, zone, ends_at, errors)
+    errors.raise_if_any()
     return _Resolved(
         challenge, host, territories, stop, starts_at, ends_at, opens_at, closes_at, facilitators
     )
@@ -185,13 +211,11 @@ def create_workshop(tour: Tour, fields: WorkshopFields) -> Workshop:
     return workshop
 
 
-def _conflict() -> EditConflict:
-    return EditConflict(
-        _(
-            "Cet atelier a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert. Vos "
-            "changements n’ont pas été enregistrés : relisez la version actuelle, puis "
-            "enregistrez de nouveau si besoin."
-        )
+def _changed_since_opened() -> str:
+    return _(
+        "Cet atelier a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert. Vos "
+        "changements n’ont pas été enregistrés : relisez la version actuelle, puis "
+        "enregistrez de nouveau si besoin."
     )
 
 
@@ -209,25 +233,20 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
     """Save an organiser's edit. A new time or place bumps the calendar SEQUENCE and tells
     every registered person; a new capacity promotes from the waiting list or is refused
     below the confirmed count."""
-    if expected_version != workshop.version:
-        raise _conflict()
+    ensure_version(expected_version, workshop.version, _changed_since_opened)
     resolved = _resolve(workshop.tour, fields)
     if fields.capacity != workshop.capacity:
         # Under the registrations' lock, and checking the version before the capacity's
         # own flush bumps it.
         workshop = lock_workshop(workshop.id)
-        if workshop.version != expected_version:
-            raise _conflict()
+        ensure_version(expected_version, workshop.version, _changed_since_opened)
         set_capacity(workshop, fields.capacity)
     before = _place(workshop)
     _apply(workshop, resolved, fields)
     moved = _place(workshop) != before
     if moved:
         workshop.sequence += 1
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        raise _conflict() from exc
+    flush_or_conflict(_changed_since_opened)
     if moved and workshop.status == WorkshopStatus.OPEN:
         for registration in active_registrations(workshop):
             mail.queue_registration_mail("workshop_changed", registration)
