@@ -14,7 +14,7 @@ from blueprints.cli import send_due_mails
 from extensions import db
 from models import MailStatus, OutboxMail
 from services.mail.delivery import claim
-from tests.registration.test_registration import NOW, make_workshop, register
+from tests.factories import NOW, make_workshop, register
 
 
 class Inbox:
