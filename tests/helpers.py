@@ -1,19 +1,18 @@
-"""Helpers shared by the tests: a small world of data, logging in, posting forms with CSRF."""
+"""Helpers shared by the tests: a small world of data, logging in, posting forms with CSRF,
+reading pages and PDFs. The factories that build rows are in tests/factories.py."""
 
+import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from flask.testing import FlaskClient
-from werkzeug.security import generate_password_hash
+from pypdf import PdfReader
 
 from extensions import db
-from models import Role, StopStatus, Territory, TerritoryKind, Tour, TourStop, User
-from services.local_time import local_to_utc
+from models import Role, StopStatus, Territory, TerritoryKind, Tour
 
 PASSWORD = "mot-de-passe-de-test"
-# A cheap hash for test accounts: the real one (scrypt) is checked in test_auth.
-_FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 TERRITORIES = {
     "nantes": {
@@ -59,36 +58,10 @@ class World:
     clermont_draft_id: int
 
 
-def make_user(email: str, role: Role, territories: list[Territory], name: str = "") -> User:
-    user = User(email=email, display_name=name or email.split("@")[0], role=role)
-    user.password_hash = _FAST_HASH
-    user.territories = territories
-    db.session.add(user)
-    return user
-
-
-def make_stop(
-    tour: Tour,
-    territory: Territory,
-    day: date,
-    start: str,
-    end: str,
-    status: StopStatus = StopStatus.CONFIRMED,
-    **extra,
-) -> TourStop:
-    stop = TourStop(
-        tour=tour,
-        territory=territory,
-        starts_at=local_to_utc(day, time.fromisoformat(start), territory.timezone),
-        ends_at=local_to_utc(day, time.fromisoformat(end), territory.timezone),
-        status=status,
-        **extra,
-    )
-    db.session.add(stop)
-    return stop
-
-
 def build_world(app) -> World:
+    # Imported here: the factories use this module's CSRF helper.
+    from tests.factories import make_stop, make_user
+
     with app.app_context():
         tour = Tour(
             title="Tournée de test",
@@ -170,3 +143,16 @@ def utc(*args) -> datetime:
     from datetime import UTC
 
     return datetime(*args, tzinfo=UTC)
+
+
+def read_pdf(response) -> PdfReader:
+    """The PDF a response carries, once checked that it is one."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    return PdfReader(io.BytesIO(response.data))
+
+
+def pdf_texts(reader: PdfReader) -> list[str]:
+    """Each page's text, spaces of every kind (no-break ones too) made plain."""
+    return [re.sub(r"[ \u00a0\u202f]+", " ", page.extract_text() or "") for page in reader.pages]

@@ -261,23 +261,16 @@ def _itier_booked_at_roubaix_the_same_morning(app, world: World) -> int:
     from datetime import date
 
     from extensions import db
-    from models import ParticipantRole, Speaker, StopSpeaker, Territory, Tour
-    from tests.helpers import make_stop
+    from tests.factories import add_speaker, add_stop_speaker, make_stop, territory_of, tour_of
 
     with app.app_context():
-        tour = db.session.get(Tour, world.tour_id)
         roubaix = make_stop(
-            tour,
-            db.session.get(Territory, world.territory["roubaix"]),
-            date(2019, 2, 25),
-            "11:00",
-            "13:00",
+            tour_of(world), territory_of(world, "roubaix"), date(2019, 2, 25), "11:00", "13:00"
         )
-        itier = Speaker(name="Christophe Itier", title="Haut-Commissaire à l’ESS")
-        db.session.add_all(
-            [itier, Speaker(name="Mathias Bernard"), Speaker(name="Emmanuelle Perrone")]
-        )
-        db.session.add(StopSpeaker(stop=roubaix, speaker=itier, role=ParticipantRole.KEYNOTE))
+        itier = add_speaker("Christophe Itier", title="Haut-Commissaire à l’ESS")
+        add_speaker("Mathias Bernard")
+        add_speaker("Emmanuelle Perrone")
+        add_stop_speaker(roubaix, itier)
         db.session.commit()
         return itier.id
 

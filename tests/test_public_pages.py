@@ -4,7 +4,8 @@ from datetime import date
 
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
-from tests.helpers import login, make_stop, post_form, text_of
+from tests.factories import make_stop
+from tests.helpers import login, post_form, text_of
 
 
 def test_home_shows_tour_published_stops_and_territories(client, world):

@@ -106,7 +106,7 @@ def writes(app):
 
 
 def _register(app, client, world) -> str:
-    from tests.registration.test_registration import make_workshop, register
+    from tests.factories import make_workshop, register
 
     workshop_id = make_workshop(app, world)
     response = register(client, workshop_id, "camille@example.org")

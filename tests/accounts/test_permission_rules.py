@@ -1,76 +1,42 @@
 """Each organiser route applies the permission rule of services/permissions.py that names what
 it protects: checked through the signal that `blueprints.access.require` sends."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 
 from blueprints.access import permission_checked
 from extensions import db
-from models import (
-    Challenge,
-    Registration,
-    RegistrationStatus,
-    RoundTable,
-    Speaker,
-    Territory,
-    Tour,
-    Workshop,
-    WorkshopStatus,
+from models import Registration
+from tests.factories import (
+    add_round_table,
+    add_speaker,
+    add_workshop,
+    make_stop,
+    sign_up,
+    territory_of,
+    tour_of,
 )
-from services.local_time import local_to_utc
-from tests.helpers import login, make_stop, post_form
+from tests.helpers import login, post_form
 
 
 @pytest.fixture
 def roubaix(app, world) -> dict[str, int]:
     """A stop of Roubaix with a round table, a Roubaix speaker, and a workshop hosted by
-    Roubaix with one registration."""
-    with app.app_context():
-        tour = db.session.get(Tour, world.tour_id)
-        territory = db.session.get(Territory, world.territory["roubaix"])
-        stop = make_stop(tour, territory, date(2019, 3, 12), "14:00", "16:00")
-        table = RoundTable(
-            stop=stop,
-            title="Mobilités",
-            starts_at=local_to_utc(date(2019, 3, 12), time(14), "Europe/Paris"),
-            ends_at=local_to_utc(date(2019, 3, 12), time(15), "Europe/Paris"),
+    Roubaix (Nantes takes part) with one registration."""
+    with app.test_request_context():
+        stop = make_stop(
+            tour_of(world), territory_of(world, "roubaix"), date(2019, 3, 12), "14:00", "16:00"
         )
-        db.session.add(table)
-        nantes = db.session.get(Territory, world.territory["nantes"])
-        speaker = Speaker(name="Rita Roubaix", territory=territory)
-        starts = datetime(2030, 6, 12, 12, 0, tzinfo=UTC)
-        workshop = Workshop(
-            tour=tour,
-            title="Atelier de Roubaix",
-            challenge=Challenge(name="Réemploi", slug="reemploi"),
-            host_territory=territory,
-            territories=[territory, nantes],
-            starts_at=starts,
-            ends_at=starts + timedelta(hours=2),
-            venue_name="La Condition publique",
-            capacity=10,
-            status=WorkshopStatus.OPEN,
-        )
-        registration = Registration(
-            workshop=workshop,
-            name="Camille",
-            email="camille@example.org",
-            token="t" * 43,
-            status=RegistrationStatus.CONFIRMED,
-            consented_at=starts,
-            created_at=starts,
-            queue_key=1,
-        )
-        db.session.add_all([table, speaker, workshop, registration])
+        table = add_round_table(stop, "Mobilités", "14:00", "15:00")
+        speaker = add_speaker("Rita Roubaix", territory=territory_of(world, "roubaix"))
+        workshop = add_workshop(world, host="roubaix", territories=("roubaix", "nantes"))
         db.session.commit()
-        return {
-            "stop": stop.id,
-            "table": table.id,
-            "speaker": speaker.id,
-            "workshop": workshop.id,
-            "registration": registration.id,
-        }
+        ids = {"stop": stop.id, "table": table.id, "speaker": speaker.id, "workshop": workshop.id}
+    registration_id = sign_up(app, ids["workshop"], "Camille Martin")
+    with app.app_context():
+        assert db.session.get(Registration, registration_id) is not None
+    return {**ids, "registration": registration_id}
 
 
 # (method, address, rule). Addresses are formatted with the ids above and the tour's slug.

@@ -5,25 +5,13 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import TourStop, User
-from tests.helpers import PASSWORD, login, make_stop, post_form, stop_form, text_of
+from tests.factories import make_roubaix_stop
+from tests.helpers import PASSWORD, login, post_form, stop_form, text_of
 
 
 @pytest.fixture
 def roubaix_stop_id(app, world) -> int:
-    from datetime import date
-
-    from models import Territory, Tour
-
-    with app.app_context():
-        stop = make_stop(
-            db.session.get(Tour, world.tour_id),
-            db.session.get(Territory, world.territory["roubaix"]),
-            date(2019, 3, 12),
-            "14:00",
-            "16:00",
-        )
-        db.session.commit()
-        return stop.id
+    return make_roubaix_stop(app, world)
 
 
 def _routes(world, stop_id, user_id):

@@ -9,10 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 import pytest
 
-from extensions import db
-from models import RoundTable, Speaker, TourStop, WorkshopStatus
+from models import WorkshopStatus
+from tests.factories import make_round_table, make_speaker, make_workshop, register
 from tests.helpers import csrf_token, login, post_form, text_of, utc
-from tests.registration.test_registration import make_workshop, register
 
 BASE = "http://localhost"
 TOUR_FEED = f"{BASE}/calendar/tours/tournee-test.ics"
@@ -71,25 +70,18 @@ def private_path(response) -> str:
 
 @pytest.fixture
 def speaker_id(app, world) -> int:
-    with app.app_context():
-        speaker = Speaker(name="Christophe Itier", title="Haut-Commissaire")
-        db.session.add(speaker)
-        db.session.commit()
-        return speaker.id
+    return make_speaker(app, "Christophe Itier", title="Haut-Commissaire")
 
 
 @pytest.fixture
 def round_table_id(app, world) -> int:
-    with app.app_context():
-        table = RoundTable(
-            stop=db.session.get(TourStop, world.nantes_stop_id),
-            title="Réemploi et insertion",
-            starts_at=utc(2019, 2, 25, 9, 30),
-            ends_at=utc(2019, 2, 25, 11),
-        )
-        db.session.add(table)
-        db.session.commit()
-        return table.id
+    return make_round_table(
+        app,
+        world.nantes_stop_id,
+        "Réemploi et insertion",
+        utc(2019, 2, 25, 9, 30),
+        utc(2019, 2, 25, 11),
+    )
 
 
 # Public feeds -------------------------------------------------------------------------------
@@ -317,8 +309,6 @@ def test_home_page_offers_the_tour_feed(client, world):
 
 
 def test_pages_with_a_private_link_are_not_stored_by_caches(app, client, world):
-    from tests.registration.test_registration import make_workshop, register
-
     location = register(client, make_workshop(app, world), "a@example.org").headers["Location"]
     assert client.get(location).headers["Cache-Control"] == "private, no-store"
     login(client, world.nantes_organiser)

@@ -14,19 +14,23 @@ from models import (
     Challenge,
     ParticipantRole,
     PrivateFeed,
-    RoundTable,
-    RoundTableParticipant,
     Speaker,
-    StopSpeaker,
     StopStatus,
     Territory,
     Tour,
     TourStop,
-    Workshop,
-    WorkshopStatus,
 )
-from services.local_time import local_to_utc
-from tests.helpers import login, make_stop, post_form, stop_form, utc
+from tests.factories import (
+    add_challenge,
+    add_round_table,
+    add_speaker,
+    add_stop_speaker,
+    add_workshop,
+    make_stop,
+    make_workshop,
+    register,
+)
+from tests.helpers import login, post_form, stop_form, utc
 
 TOUR_FEED = "/calendar/tours/tournee-test.ics"
 
@@ -52,37 +56,30 @@ def programme(app, world):
     with app.app_context():
         tour = db.session.get(Tour, world.tour_id)
         nantes = db.session.get(TourStop, world.nantes_stop_id)
-        speaker = Speaker(
-            name="Christophe Itier", title="Haut-Commissaire", email="secret@ministere.example"
+        speaker = add_speaker(
+            "Christophe Itier", title="Haut-Commissaire", email="secret@ministere.example"
         )
-        db.session.add(StopSpeaker(stop=nantes, speaker=speaker, role=ParticipantRole.KEYNOTE))
-        table = RoundTable(
-            stop=nantes,
-            title="Réemploi",
-            starts_at=utc(2019, 2, 25, 9, 30),
-            ends_at=utc(2019, 2, 25, 11),
+        add_stop_speaker(nantes, speaker)
+        table = add_round_table(
+            nantes,
+            "Réemploi",
+            utc(2019, 2, 25, 9, 30),
+            utc(2019, 2, 25, 11),
+            [(speaker, ParticipantRole.MODERATOR)],
             room="Salle 1",
         )
-        table.participants = [
-            RoundTableParticipant(speaker=speaker, role=ParticipantRole.MODERATOR)
-        ]
-        db.session.add(table)
         mayotte = db.session.get(Territory, world.territory["mayotte"])
         make_stop(tour, mayotte, date(2019, 5, 14), "09:00", "11:00", venue_name="Mamoudzou")
-        roubaix = db.session.get(Territory, world.territory["roubaix"])
-        db.session.add(
-            Workshop(
-                tour=tour,
-                title="Mobilités partagées",
-                challenge=Challenge(name="Mobilités", slug="mobilites"),
-                host_territory=roubaix,
-                territories=[roubaix, db.session.get(Territory, world.territory["nantes"])],
-                starts_at=utc(2019, 6, 3, 12),
-                ends_at=utc(2019, 6, 3, 15),
-                venue_name="La Condition Publique",
-                capacity=10,
-                status=WorkshopStatus.OPEN,
-            )
+        add_workshop(
+            world,
+            title="Mobilités partagées",
+            challenge=("Mobilités", "mobilites"),
+            host="roubaix",
+            territories=("roubaix", "nantes"),
+            starts_at=utc(2019, 6, 3, 12),
+            ends_at=utc(2019, 6, 3, 15),
+            venue_name="La Condition Publique",
+            capacity=10,
         )
         db.session.commit()
         return {"speaker": speaker.id, "table": table.id}
@@ -154,19 +151,7 @@ def test_stop_across_the_31_march_2019_change_of_time_has_the_right_instants(app
     with app.app_context():
         tour = db.session.get(Tour, world.tour_id)
         roubaix = db.session.get(Territory, world.territory["roubaix"])
-        db.session.add(
-            TourStop(
-                tour=tour,
-                territory=roubaix,
-                starts_at=local_to_utc(
-                    date(2019, 3, 31), datetime.min.time().replace(hour=1), "Europe/Paris"
-                ),
-                ends_at=local_to_utc(
-                    date(2019, 3, 31), datetime.min.time().replace(hour=4), "Europe/Paris"
-                ),
-                status=StopStatus.CONFIRMED,
-            )
-        )
+        make_stop(tour, roubaix, date(2019, 3, 31), "01:00", "04:00")
         db.session.commit()
     night = events(get_feed(client).data)["Tournée French Impact – Roubaix"]
     assert night.decoded("DTSTART").astimezone(UTC) == utc(2019, 3, 31, 0)
@@ -334,8 +319,8 @@ def _grow_tour(app, world, stops: int) -> None:
     with app.app_context():
         tour = db.session.get(Tour, world.tour_id)
         territories = db.session.scalars(select(Territory)).all()
-        speaker = Speaker(name="Intervenante")
-        challenge = Challenge(name=f"Défi {stops}", slug=f"defi-{stops}")
+        speaker = add_speaker("Intervenante")
+        challenge = add_challenge(f"Défi {stops}", f"defi-{stops}")
         base = datetime(2019, 2, 1, 8, tzinfo=UTC)
         for number in range(stops):
             start = base + timedelta(hours=6 * number)
@@ -346,32 +331,25 @@ def _grow_tour(app, world, stops: int) -> None:
                 ends_at=start + timedelta(hours=3),
                 status=StopStatus.CONFIRMED,
             )
-            stop.speakers = [StopSpeaker(speaker=speaker, role=ParticipantRole.KEYNOTE)]
-            table = RoundTable(
-                stop=stop,
-                title=f"Table {number}",
-                starts_at=start,
-                ends_at=start + timedelta(hours=1),
+            db.session.add(stop)
+            add_stop_speaker(stop, speaker)
+            add_round_table(
+                stop,
+                f"Table {number}",
+                start,
+                start + timedelta(hours=1),
+                [(speaker, ParticipantRole.MODERATOR)],
                 challenge=challenge,
             )
-            table.participants = [
-                RoundTableParticipant(speaker=speaker, role=ParticipantRole.MODERATOR)
-            ]
-            db.session.add_all([stop, table])
-            db.session.add(
-                Workshop(
-                    tour=tour,
-                    title=f"Atelier {number}",
-                    challenge=challenge,
-                    host_territory=territories[0],
-                    territories=territories[:2],
-                    facilitators=[speaker],
-                    starts_at=start,
-                    ends_at=start + timedelta(hours=2),
-                    venue_name="Salle",
-                    capacity=5,
-                    status=WorkshopStatus.OPEN,
-                )
+            add_workshop(
+                world,
+                title=f"Atelier {number}",
+                challenge=challenge,
+                facilitators=[speaker],
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                venue_name="Salle",
+                capacity=5,
             )
         db.session.commit()
 
@@ -446,25 +424,17 @@ def test_unknown_feeds_answer_404(client, world):
 
 
 def test_participant_private_feed_shows_exactly_their_workshops(app, client, world):
-    from tests.registration.test_registration import make_workshop, register
-
     full = make_workshop(app, world, capacity=1)
-    with app.app_context():
-        other = Workshop(
-            tour=db.session.get(Tour, world.tour_id),
-            title="Autre atelier",
-            challenge=db.session.scalar(select(Challenge)),
-            host_territory=db.session.get(Territory, world.territory["roubaix"]),
-            territories=db.session.scalars(select(Territory)).all()[:2],
-            starts_at=datetime.now(UTC) + timedelta(days=20),
-            ends_at=datetime.now(UTC) + timedelta(days=20, hours=2),
-            venue_name="Salle",
-            capacity=5,
-            status=WorkshopStatus.OPEN,
-        )
-        db.session.add(other)
-        db.session.commit()
-        other_id = other.id
+    other_id = make_workshop(
+        app,
+        world,
+        title="Autre atelier",
+        host="roubaix",
+        starts_at=datetime.now(UTC) + timedelta(days=20),
+        ends_at=datetime.now(UTC) + timedelta(days=20, hours=2),
+        venue_name="Salle",
+        capacity=5,
+    )
     register(app.test_client(), full, "someone@example.org")
     register(client, full, "camille@example.org")  # waitlisted
     register(app.test_client(), other_id, "stranger@example.org")

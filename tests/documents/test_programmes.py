@@ -13,23 +13,25 @@ import pytest
 
 from extensions import db
 from models import (
-    Challenge,
     ParticipantRole,
     Registration,
     RegistrationStatus,
-    RoundTable,
-    RoundTableParticipant,
-    Speaker,
-    StopSpeaker,
     StopStatus,
     Territory,
     Tour,
     TourStop,
-    Workshop,
     WorkshopStatus,
 )
 from services.documents import programmes
-from tests.helpers import make_stop, utc
+from tests.factories import (
+    add_challenge,
+    add_round_table,
+    add_speaker,
+    add_stop_speaker,
+    add_workshop,
+    make_stop,
+)
+from tests.helpers import pdf_texts, read_pdf, utc
 
 TOUR_PDF = "/tours/tournee-test/programme.pdf"
 A4 = (595.28, 841.89)  # points
@@ -56,35 +58,29 @@ def plan(app, world):
         nantes.venue_name = "Halles Alstom"
         nantes.address = "1 allée Frida Kahlo\n44200 Nantes"
         nantes.description = "Pourquoi venir ? Pour agir !\n\n" + LONG_DESCRIPTION
-        itier = Speaker(name="Christophe Itier", title="Haut-Commissaire")
-        elise = Speaker(name="Élise Durand", title="Directrice", organisation="Tiers-lieu")
-        zoe = Speaker(name="Zoé Martin", title="Cheffe de projet")
-        db.session.add(StopSpeaker(stop=nantes, speaker=itier, role=ParticipantRole.KEYNOTE))
-        later = RoundTable(
-            stop=nantes,
-            title="Inclusion numérique",
-            starts_at=utc(2019, 2, 25, 10, 45),
-            ends_at=utc(2019, 2, 25, 11, 30),
+        itier = add_speaker("Christophe Itier", title="Haut-Commissaire")
+        elise = add_speaker("Élise Durand", title="Directrice", organisation="Tiers-lieu")
+        zoe = add_speaker("Zoé Martin", title="Cheffe de projet")
+        add_stop_speaker(nantes, itier, ParticipantRole.KEYNOTE)
+        add_round_table(
+            nantes,
+            "Inclusion numérique",
+            utc(2019, 2, 25, 10, 45),
+            utc(2019, 2, 25, 11, 30),
+            [(zoe, ParticipantRole.PANELIST)],
         )
-        later.participants = [
-            RoundTableParticipant(speaker=zoe, role=ParticipantRole.PANELIST, position=0)
-        ]
-        earlier = RoundTable(
-            stop=nantes,
-            title="Réemploi",
-            starts_at=utc(2019, 2, 25, 9, 30),
-            ends_at=utc(2019, 2, 25, 10, 30),
+        add_round_table(
+            nantes,
+            "Réemploi",
+            utc(2019, 2, 25, 9, 30),
+            utc(2019, 2, 25, 10, 30),
+            [(elise, ParticipantRole.PANELIST, 1), (itier, ParticipantRole.MODERATOR, 0)],
             room="Salle 1",
         )
-        earlier.participants = [
-            RoundTableParticipant(speaker=elise, role=ParticipantRole.PANELIST, position=1),
-            RoundTableParticipant(speaker=itier, role=ParticipantRole.MODERATOR, position=0),
-        ]
-        db.session.add_all([later, earlier])
         mayotte = make_stop(
             tour, territory["mayotte"], date(2019, 5, 14), "09:00", "11:00", venue_name="Mamoudzou"
         )
-        db.session.add(StopSpeaker(stop=mayotte, speaker=elise, role=ParticipantRole.HOST))
+        add_stop_speaker(mayotte, elise, ParticipantRole.HOST)
         make_stop(
             tour,
             territory["strasbourg"],
@@ -94,46 +90,39 @@ def plan(app, world):
             StopStatus.CANCELLED,
             venue_name="Shadok",
         )
-        challenge = Challenge(name="Mobilités", slug="mobilites")
-        pair = [territory["nantes"], territory["roubaix"]]
-        at_nantes = Workshop(
-            tour=tour,
+        challenge = add_challenge("Mobilités", "mobilites")
+        at_nantes = add_workshop(
+            world,
             title="Tiers-lieux et emploi",
             challenge=challenge,
-            host_territory=territory["nantes"],
-            territories=pair,
             stop=nantes,
             starts_at=utc(2019, 2, 25, 13),
             ends_at=utc(2019, 2, 25, 15),
             venue_name="Halles Alstom",
             capacity=5,
-            status=WorkshopStatus.OPEN,
         )
-        elsewhere = Workshop(
-            tour=tour,
+        add_workshop(
+            world,
             title="Mobilités partagées",
             challenge=challenge,
-            host_territory=territory["roubaix"],
-            territories=pair,
+            host="roubaix",
             starts_at=utc(2019, 6, 3, 12),
             ends_at=utc(2019, 6, 3, 15),
             venue_name="La Condition Publique",
             capacity=10,
-            status=WorkshopStatus.OPEN,
             facilitators=[zoe],
         )
-        draft = Workshop(
-            tour=tour,
+        add_workshop(
+            world,
             title="Atelier brouillon secret",
             challenge=challenge,
-            host_territory=territory["roubaix"],
-            territories=pair,
+            host="roubaix",
             starts_at=utc(2019, 7, 1, 12),
             ends_at=utc(2019, 7, 1, 15),
             venue_name="Ailleurs",
             capacity=10,
+            status=WorkshopStatus.DRAFT,
         )
-        db.session.add_all([at_nantes, elsewhere, draft])
         for n in range(2):
             db.session.add(
                 Registration(
@@ -151,18 +140,6 @@ def plan(app, world):
             "speakers": ["Christophe Itier", "Élise Durand", "Zoé Martin"],
             "public": ["Nantes Métropole", "Mayotte", "Strasbourg Eurométropole"],
         }
-
-
-def read_pdf(response) -> pypdf.PdfReader:
-    assert response.status_code == 200, response.status_code
-    assert response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF-")
-    return pypdf.PdfReader(io.BytesIO(response.data))
-
-
-def texts(reader: pypdf.PdfReader) -> list[str]:
-    """Each page's text, spaces of every kind (no-break ones too) made plain."""
-    return [re.sub(r"[ \u00a0\u202f]+", " ", page.extract_text() or "") for page in reader.pages]
 
 
 def regions(page) -> dict[str, str]:
@@ -200,7 +177,7 @@ def test_tour_programme_is_an_a4_pdf_of_the_public_stops_only(client, world, pla
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - A4[0]) <= 1 and abs(height - A4[1]) <= 1
-    text = "\n".join(texts(reader))
+    text = "\n".join(pdf_texts(reader))
     for name in plan["public"] + plan["speakers"]:
         assert name in text, name
     assert "Lieu secret du brouillon" not in text  # the Clermont draft
@@ -210,7 +187,7 @@ def test_tour_programme_is_an_a4_pdf_of_the_public_stops_only(client, world, pla
 
 
 def test_tour_programme_prints_times_with_the_zone_like_the_site(app, client, world, plan):
-    text = "\n".join(texts(read_pdf(client.get(TOUR_PDF))))
+    text = "\n".join(pdf_texts(read_pdf(client.get(TOUR_PDF))))
     nantes = stop_when(app, world.nantes_stop_id)
     assert nantes == "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"
     assert nantes in text
@@ -221,7 +198,7 @@ def test_tour_programme_prints_times_with_the_zone_like_the_site(app, client, wo
 def test_tour_programme_dates_are_french_whatever_the_reader_language(client, world, plan):
     with client.session_transaction() as session:
         session["lang"] = "en"
-    text = "\n".join(texts(read_pdf(client.get(TOUR_PDF))))
+    text = "\n".join(pdf_texts(read_pdf(client.get(TOUR_PDF))))
     assert "lundi 25 février 2019" in text
     assert "Du 1er février au 31 décembre 2019" in text
     assert "Sommaire" in text and "Tables rondes" in text
@@ -232,7 +209,7 @@ def test_tour_programme_dates_are_french_whatever_the_reader_language(client, wo
 def test_tour_programme_sections_list_round_tables_in_time_order_and_workshops_with_seats(
     client, world, plan
 ):
-    pages = texts(read_pdf(client.get(TOUR_PDF)))
+    pages = pdf_texts(read_pdf(client.get(TOUR_PDF)))
     text = "\n".join(pages)
     # Round tables by start time, whatever the order they were entered in; speakers by their
     # position, with their roles.
@@ -252,7 +229,7 @@ def test_tour_programme_sections_list_round_tables_in_time_order_and_workshops_w
 
 
 def test_tour_programme_table_of_contents_gives_the_real_pages(app, client, world, plan):
-    pages = texts(read_pdf(client.get(TOUR_PDF)))
+    pages = pdf_texts(read_pdf(client.get(TOUR_PDF)))
     contents = first_page_with(pages, "Sommaire")
     assert contents == 2  # after the cover
     starts = []
@@ -275,7 +252,7 @@ def test_tour_programme_table_of_contents_gives_the_real_pages(app, client, worl
 
 
 def test_tour_programme_speaker_index_points_to_pages_naming_the_speaker(client, world, plan):
-    pages = texts(read_pdf(client.get(TOUR_PDF)))
+    pages = pdf_texts(read_pdf(client.get(TOUR_PDF)))
     index = pages[-1]
     assert index.lstrip().startswith("Index des intervenant·es")
     found = {}
@@ -306,7 +283,7 @@ def test_tour_programme_bookmarks_list_the_stops_in_date_order(client, world, pl
         "Ateliers inter-territoires",
         "Index des intervenant·es",
     ]
-    pages = texts(reader)
+    pages = pdf_texts(reader)
     stop_bookmarks = [item for item in reader.outline if not isinstance(item, list)][1:4]
     for bookmark in stop_bookmarks:
         page = reader.get_destination_page_number(bookmark) + 1
@@ -325,7 +302,7 @@ def test_tour_programme_metadata_names_the_tour_in_french(client, world, plan):
 
 def test_tour_programme_running_header_names_the_stop_and_footer_counts_pages(client, world, plan):
     reader = read_pdf(client.get(TOUR_PDF))
-    pages = texts(reader)
+    pages = pdf_texts(reader)
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, 1):
         assert regions(page)["footer"] == f"page {number} / {total}"
@@ -378,7 +355,7 @@ def test_tour_programme_is_cached_by_etag_and_changes_with_the_plan(app, client,
     assert changed.status_code == 200
     assert changed.headers["ETag"] != first.headers["ETag"]
     assert changed.data != first.data
-    assert "Le Solilab" in "\n".join(texts(read_pdf(changed)))
+    assert "Le Solilab" in "\n".join(pdf_texts(read_pdf(changed)))
 
 
 @pytest.fixture
@@ -408,7 +385,7 @@ def test_programme_prints_markup_in_a_description_as_text(app, client, world, no
         db.session.commit()
     for url in (TOUR_PDF, f"/stops/{world.nantes_stop_id}/programme.pdf"):
         response = client.get(url)
-        text = "\n".join(texts(read_pdf(response)))
+        text = "\n".join(pdf_texts(read_pdf(response)))
         assert b"root:" not in response.data and "root:" not in text
         assert '<img src="file:///etc/passwd">' in text  # escaped: shown, not loaded
         assert "http://169.254.169.254/latest/meta-data" in text
@@ -480,7 +457,7 @@ def test_stop_programme_is_one_or_two_a4_pages_of_the_day(client, world, plan):
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert abs(width - A4[0]) <= 1 and abs(height - A4[1]) <= 1
-    pages = texts(reader)
+    pages = pdf_texts(reader)
     text = "\n".join(pages)
     for expected in (
         "Nantes Métropole",
@@ -505,7 +482,7 @@ def test_stop_programme_is_one_or_two_a4_pages_of_the_day(client, world, plan):
 def test_stop_programme_of_a_short_stop_is_one_page(client, world, plan):
     reader = read_pdf(client.get(f"/stops/{plan['mayotte']}/programme.pdf"))
     assert len(reader.pages) == 1
-    text = texts(reader)[0]
+    text = pdf_texts(reader)[0]
     assert "Mayotte" in text and "(Indian/Mayotte, UTC+03:00)" in text
     assert "Élise Durand — Accueil" in text
     assert "Pas de table ronde annoncée pour cette étape." in text
@@ -535,7 +512,7 @@ def test_tour_programme_of_a_tour_without_public_stop_still_renders(client, worl
             )
         )
         db.session.commit()
-    pages = texts(read_pdf(client.get("/tours/vide/programme.pdf")))
+    pages = pdf_texts(read_pdf(client.get("/tours/vide/programme.pdf")))
     text = "\n".join(pages)
     assert "Le dimanche 1er mars 2020" in text
     assert "Aucune étape publiée pour l’instant." in text

@@ -1,91 +1,45 @@
 """Sign-in sheets (feuilles d'émargement) and badges: who is on them, in which order, the
 page format, the repeated header and page numbers, who may print them, and their ETag."""
 
-import io
 import re
-from datetime import date, time, timedelta
+from datetime import timedelta
+from functools import partial
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from extensions import db
-from models import (
-    Challenge,
-    ParticipantRole,
-    Registration,
-    Role,
-    RoundTable,
-    RoundTableParticipant,
-    Speaker,
-    StopSpeaker,
-    Territory,
-    Tour,
-    TourStop,
+from models import ParticipantRole, Registration, Speaker, Territory, TourStop
+from services.registration.registrations import anonymise, cancel_registration
+from tests import factories
+from tests.factories import (
+    REGISTERED_AT,
+    WORKSHOP_DAY,
+    add_round_table,
+    add_speaker,
+    add_stop_speaker,
+    make_organiser,
+    sign_up,
 )
-from services.registration.registrations import (
-    RegistrationFields,
-    anonymise,
-    cancel_registration,
-    register,
-)
-from services.registration.workshops import WorkshopFields, create_workshop, open_workshop
-from tests.helpers import login, make_user, text_of, utc
+from tests.helpers import login, pdf_texts, read_pdf, text_of
 
-REGISTERED_AT = utc(2019, 5, 1, 10, 0)
 A4_LONG, A4_SHORT = 841.89, 595.28  # points
 
 
 # --- building data -------------------------------------------------------------------------
 
 
-def make_workshop(
-    app, world, *, capacity=60, territories=("nantes", "clermont"), facilitators=()
-) -> int:
-    """A workshop hosted by Nantes on 12 June 2019, 14:00–16:00 (Paris)."""
-    with app.test_request_context():
-        challenge = Challenge(name="Réemploi", slug="reemploi")
-        speakers = [Speaker(name=name, organisation=org) for name, org in facilitators]
-        db.session.add_all([challenge, *speakers])
-        db.session.flush()
-        workshop = create_workshop(
-            db.session.get(Tour, world.tour_id),
-            WorkshopFields(
-                title="Filière du réemploi",
-                challenge_id=challenge.id,
-                host_territory_id=world.territory["nantes"],
-                territory_ids=[world.territory[t] for t in territories],
-                day=date(2019, 6, 12),
-                start_time=time(14, 0),
-                end_time=time(16, 0),
-                capacity=capacity,
-                venue_name="Solilab",
-                address="8 rue Saint-Domingue, Nantes",
-                facilitator_ids=[s.id for s in speakers],
-            ),
-        )
-        open_workshop(workshop)
-        db.session.commit()
-        return workshop.id
-
-
-def sign_up(app, workshop_id, name, organisation="", territory=None, world=None) -> int:
-    email = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".") + "@example.org"
-    territory_id = world.territory[territory] if territory else None
-    with app.test_request_context():
-        registration = register(
-            workshop_id,
-            RegistrationFields(
-                name=name,
-                email=email,
-                organisation=organisation,
-                territory_id=territory_id,
-                consent=True,
-            ),
-            REGISTERED_AT,
-        )
-        db.session.commit()
-        return registration.id
+# The workshop of these tests: 12 June 2019, 14:00–16:00 in Paris, hosted by Nantes with
+# Clermont, made and opened through the service.
+make_workshop = partial(
+    factories.make_workshop,
+    territories=("nantes", "clermont"),
+    day=WORKSHOP_DAY,
+    capacity=60,
+    address="8 rue Saint-Domingue, Nantes",
+    through_service=True,
+)
 
 
 def cancel(app, registration_id) -> None:
@@ -98,25 +52,6 @@ def erase(app, registration_id) -> None:
     with app.test_request_context():
         anonymise(db.session.get(Registration, registration_id), REGISTERED_AT)
         db.session.commit()
-
-
-def clermont_organiser(app) -> str:
-    with app.app_context():
-        clermont = db.session.scalar(select(Territory).where(Territory.slug == "clermont"))
-        make_user("clermont@test.example", Role.ORGANISER, [clermont], "Claire Clermont")
-        db.session.commit()
-    return "clermont@test.example"
-
-
-def pdf_of(response) -> PdfReader:
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/pdf"
-    return PdfReader(io.BytesIO(response.data))
-
-
-def page_texts(reader: PdfReader) -> list[str]:
-    """Each page's text, no-break spaces read as spaces."""
-    return [page.extract_text().replace("\xa0", " ") for page in reader.pages]
 
 
 def sizes(reader: PdfReader) -> list[tuple[float, float]]:
@@ -134,7 +69,7 @@ def busy_workshop(app, world) -> tuple[int, dict[str, int]]:
     others came (so the waiting list is not promoted)."""
     workshop_id = make_workshop(app, world, capacity=4)
     people = {}
-    people["Zoé Abadie"] = sign_up(app, workshop_id, "Zoé Abadie", "Ressourcerie")
+    people["Zoé Abadie"] = sign_up(app, workshop_id, "Zoé Abadie", organisation="Ressourcerie")
     cancel(app, people["Zoé Abadie"])
     for name, organisation, territory in [
         ("Marc Vidal", "Envie 44", "nantes"),
@@ -144,7 +79,10 @@ def busy_workshop(app, world) -> tuple[int, dict[str, int]]:
         ("Victor Attente", "", None),
         ("Yasmine Attente", "", None),
     ]:
-        people[name] = sign_up(app, workshop_id, name, organisation, territory, world)
+        territory_id = world.territory[territory] if territory else None
+        people[name] = sign_up(
+            app, workshop_id, name, organisation=organisation, territory_id=territory_id
+        )
     return workshop_id, people
 
 
@@ -159,8 +97,8 @@ def test_sign_in_sheet_lists_the_confirmed_people_by_name(app, client, world, bu
     login(client, world.nantes_organiser)
     response = client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf")
     assert response.headers["Cache-Control"] == "private, no-store"
-    reader = pdf_of(response)
-    text = "\n".join(page_texts(reader))
+    reader = read_pdf(response)
+    text = "\n".join(pdf_texts(reader))
     for name in CONFIRMED_IN_ORDER:
         assert name in text  # accents intact: "Hélène Éluard", "élodie"
     assert in_order(text, CONFIRMED_IN_ORDER)  # case and accents ignored in the order
@@ -177,7 +115,7 @@ def test_sign_in_sheet_lists_the_confirmed_people_by_name(app, client, world, bu
 def test_sign_in_sheet_is_a4_landscape(app, client, world, busy_workshop):
     workshop_id, _people = busy_workshop
     login(client, world.nantes_organiser)
-    reader = pdf_of(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))
+    reader = read_pdf(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))
     for width, height in sizes(reader):
         assert width == pytest.approx(A4_LONG, abs=1)
         assert height == pytest.approx(A4_SHORT, abs=1)
@@ -189,8 +127,8 @@ def test_full_workshop_prints_on_several_pages_with_the_header_on_each(app, clie
     for name in names:
         sign_up(app, workshop_id, name)
     login(client, world.admin)
-    reader = pdf_of(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))
-    texts = page_texts(reader)
+    reader = read_pdf(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))
+    texts = pdf_texts(reader)
     pages = len(texts)
     assert pages >= 3
     for number, text in enumerate(texts, start=1):
@@ -232,7 +170,7 @@ def test_empty_sheet_still_has_its_blank_rows(app, client, world):
     page = text_of(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf?format=html"))
     assert page.count('<tr class="walk-in">') == 5
     assert '<tr class="registrant">' not in page
-    text = "\n".join(page_texts(pdf_of(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))))
+    text = "\n".join(pdf_texts(read_pdf(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))))
     assert "Inscriptions confirmées : 0 (capacité 60)" in text
 
 
@@ -252,7 +190,7 @@ def test_anonymised_participant_keeps_a_row_under_the_anonymous_name(
     workshop_id, people = busy_workshop
     erase(app, people["Hélène Éluard"])
     login(client, world.nantes_organiser)
-    text = "\n".join(page_texts(pdf_of(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))))
+    text = "\n".join(pdf_texts(read_pdf(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf"))))
     assert "Hélène" not in text and "Les Ateliers du Bocage" not in text
     assert "Participant·e anonymisé·e" in text
     page = text_of(client.get(f"/workshops/{workshop_id}/sign-in-sheet.pdf?format=html"))
@@ -286,7 +224,11 @@ def test_organisers_of_other_territories_are_refused(app, client, world, path):
 @pytest.mark.parametrize("path", ["sign-in-sheet.pdf", "badges.pdf"])
 def test_organisers_of_taking_part_territories_and_admins_may_print(app, world, path):
     workshop_id = make_workshop(app, world)
-    for email in (world.nantes_organiser, clermont_organiser(app), world.admin):
+    for email in (
+        world.nantes_organiser,
+        make_organiser(app, world, "clermont", "Claire Clermont"),
+        world.admin,
+    ):
         client = app.test_client()
         login(client, email)
         response = client.get(f"/workshops/{workshop_id}/{path}")
@@ -322,14 +264,14 @@ def test_sheet_etag_follows_registrations_and_anonymisation(app, client, world, 
     cancel(app, people["Marc Vidal"])  # Victor Attente gets the seat
     after_cancel = client.get(path)
     assert after_cancel.headers["ETag"] != after_registration.headers["ETag"]
-    text = "\n".join(page_texts(pdf_of(after_cancel)))
+    text = "\n".join(pdf_texts(read_pdf(after_cancel)))
     assert "Victor Attente" in text and "Marc Vidal" not in text
 
     erase(app, people["Emma Durand"])
     after_erasure = client.get(path, headers={"If-None-Match": after_cancel.headers["ETag"]})
     assert after_erasure.status_code == 200
     assert after_erasure.headers["ETag"] != after_cancel.headers["ETag"]
-    assert "Emma Durand" not in "\n".join(page_texts(pdf_of(after_erasure)))
+    assert "Emma Durand" not in "\n".join(pdf_texts(read_pdf(after_erasure)))
 
 
 # --- badges --------------------------------------------------------------------------------
@@ -341,13 +283,13 @@ def test_workshop_badges_for_participants_and_facilitators(app, client, world):
     )
     names = [f"Badge {n} Éluard" for n in range(1, 10)]
     for name in names:
-        sign_up(app, workshop_id, name, "Structure ESS")
+        sign_up(app, workshop_id, name, organisation="Structure ESS")
     sign_up(app, workshop_id, "Personne Attente")  # the waiting list has no badge
     login(client, world.nantes_organiser)
     response = client.get(f"/workshops/{workshop_id}/badges.pdf")
     assert response.headers["Cache-Control"] == "private, no-store"
-    reader = pdf_of(response)
-    text = "\n".join(page_texts(reader))
+    reader = read_pdf(response)
+    text = "\n".join(pdf_texts(reader))
     for name in [*names, "Inès Facilitatrice"]:
         assert name in text
     assert "Personne Attente" not in text
@@ -371,7 +313,7 @@ def test_badges_page_by_ten(app, client, world):
     page = text_of(client.get(f"/workshops/{workshop_id}/badges.pdf?format=html"))
     sections = page.split('<section class="badge-page">')[1:]
     assert [s.count('<article class="badge">') for s in sections] == [10, 10, 3]
-    reader = pdf_of(client.get(f"/workshops/{workshop_id}/badges.pdf"))
+    reader = read_pdf(client.get(f"/workshops/{workshop_id}/badges.pdf"))
     assert len(reader.pages) == 3
     assert "Personne 01" in reader.pages[0].extract_text()
     assert "Personne 23" in reader.pages[2].extract_text()
@@ -384,7 +326,7 @@ def add_stop_programme(app, world) -> int:
         nantes = db.session.get(Territory, world.territory["nantes"])
         stop = db.session.get(TourStop, world.nantes_stop_id)
         people = {
-            name: Speaker(name=name, title=title, organisation=org, territory=territory)
+            name: add_speaker(name, title=title, organisation=org, territory=territory)
             for name, title, org, territory in [
                 ("Christophe Itier", "Haut-commissaire", "Gouvernement", None),
                 ("Johanna Rolland", "Présidente", "Nantes Métropole", nantes),
@@ -393,11 +335,8 @@ def add_stop_programme(app, world) -> int:
                 ("Bruno Orateur", "", "Les Écossolies", nantes),
             ]
         }
-        db.session.add_all(people.values())
-        stop.speakers = [
-            StopSpeaker(speaker=people["Christophe Itier"], role=ParticipantRole.KEYNOTE),
-            StopSpeaker(speaker=people["Johanna Rolland"], role=ParticipantRole.HOST, position=1),
-        ]
+        add_stop_speaker(stop, people["Christophe Itier"], ParticipantRole.KEYNOTE)
+        add_stop_speaker(stop, people["Johanna Rolland"], ParticipantRole.HOST, position=1)
         for number, cast in enumerate(
             [
                 [("Éric Modérateur", "moderator"), ("Agnès Panéliste", "panelist")],
@@ -406,19 +345,13 @@ def add_stop_programme(app, world) -> int:
             ]
         ):
             start = stop.starts_at + timedelta(minutes=45 * number)
-            table = RoundTable(
-                stop=stop,
-                title=f"Table ronde {number + 1}",
-                starts_at=start,
-                ends_at=start + timedelta(minutes=45),
+            add_round_table(
+                stop,
+                f"Table ronde {number + 1}",
+                start,
+                start + timedelta(minutes=45),
+                [(people[name], ParticipantRole(role)) for name, role in cast],
             )
-            table.participants = [
-                RoundTableParticipant(
-                    speaker=people[name], role=ParticipantRole(role), position=position
-                )
-                for position, (name, role) in enumerate(cast)
-            ]
-            db.session.add(table)
         db.session.commit()
         return stop.id
 
@@ -426,8 +359,8 @@ def add_stop_programme(app, world) -> int:
 def test_stop_badges_list_each_speaker_once(app, client, world):
     stop_id = add_stop_programme(app, world)
     login(client, world.nantes_organiser)
-    reader = pdf_of(client.get(f"/stops/{stop_id}/badges.pdf"))
-    text = "\n".join(page_texts(reader))
+    reader = read_pdf(client.get(f"/stops/{stop_id}/badges.pdf"))
+    text = "\n".join(pdf_texts(reader))
     names = [
         "Agnès Panéliste",
         "Bruno Orateur",
@@ -465,7 +398,7 @@ def test_stop_badges_are_for_the_stops_organisers(app, client, world):
 def test_stop_without_speakers_prints_an_empty_badge_sheet(app, client, world):
     login(client, world.nantes_organiser)
     response = client.get(f"/stops/{world.nantes_stop_id}/badges.pdf")
-    assert "Aucun badge à imprimer" in "\n".join(page_texts(pdf_of(response)))
+    assert "Aucun badge à imprimer" in "\n".join(pdf_texts(read_pdf(response)))
 
 
 def test_documents_render_in_french_for_english_readers(app, client, world, busy_workshop):
@@ -503,7 +436,7 @@ def test_stop_badges_follow_speaker_changes(app, client, world):
         f"/stops/{stop_id}/badges.pdf", headers={"If-None-Match": first.headers["ETag"]}
     )
     assert second.status_code == 200
-    text = "\n".join(page_texts(pdf_of(second)))
+    text = "\n".join(pdf_texts(read_pdf(second)))
     assert "Bruno Renommé" in text and "Bruno Orateur" not in text
 
 

@@ -15,7 +15,7 @@ from extensions import db
 from models import MailStatus, OutboxMail
 from services.mail.delivery import claim
 from services.mail.sender import send_due_mails
-from tests.registration.test_registration import NOW, make_workshop, register
+from tests.factories import NOW, make_workshop, register
 
 
 class Inbox:

@@ -7,54 +7,31 @@ from sqlalchemy import select
 
 from extensions import db
 from models import (
-    Availability,
     AvailabilityKind,
     ParticipantRole,
     RoundTable,
-    RoundTableParticipant,
-    Speaker,
-    StopSpeaker,
-    Territory,
     Tour,
     TourStop,
 )
 from services.local_time import local_to_utc
 from services.planning import tours
 from services.planning.warnings import tour_warnings
-from tests.helpers import login, make_stop, post_form, text_of
+from tests.factories import (
+    add_availability,
+    add_round_table,
+    add_speaker,
+    add_stop_speaker,
+    make_stop,
+    territory_of,
+    tour_of,
+)
+from tests.helpers import login, post_form, text_of
 
 MODERATOR, PANELIST = ParticipantRole.MODERATOR, ParticipantRole.PANELIST
 
 
-def add_speaker(name: str, **extra) -> Speaker:
-    speaker = Speaker(name=name, **extra)
-    db.session.add(speaker)
-    return speaker
-
-
-def add_table(stop: TourStop, title: str, start: str, end: str, people=(), room="") -> RoundTable:
-    day, zone = stop.local_start.date(), stop.territory.timezone
-    table = RoundTable(
-        stop=stop,
-        title=title,
-        room=room,
-        starts_at=local_to_utc(day, time.fromisoformat(start), zone),
-        ends_at=local_to_utc(day, time.fromisoformat(end), zone),
-    )
-    table.participants = [
-        RoundTableParticipant(speaker=speaker, role=role, position=i)
-        for i, (speaker, role) in enumerate(people)
-    ]
-    db.session.add(table)
-    return table
-
-
 def stop_of(world, key: str) -> TourStop:
     return db.session.get(TourStop, getattr(world, key))
-
-
-def territory(world, slug: str) -> Territory:
-    return db.session.get(Territory, world.territory[slug])
 
 
 def kinds_after(app, world, build) -> list[str]:
@@ -83,11 +60,13 @@ def moderator():
 
 def test_round_table_outside_its_stop_hours(app, world):
     assert kinds_after(
-        app, world, lambda: add_table(nantes(world), "Tôt", "09:00", "10:30", [moderator()])
+        app, world, lambda: add_round_table(nantes(world), "Tôt", "09:00", "10:30", [moderator()])
     ) == ["outside_stop_hours"]
     assert (
         kinds_after(
-            app, world, lambda: add_table(nantes(world), "Dans", "10:30", "12:00", [moderator()])
+            app,
+            world,
+            lambda: add_round_table(nantes(world), "Dans", "10:30", "12:00", [moderator()]),
         )
         == []
     )
@@ -95,13 +74,13 @@ def test_round_table_outside_its_stop_hours(app, world):
 
 def test_same_room_at_overlapping_times(app, world):
     def clash():
-        add_table(nantes(world), "A", "10:00", "11:00", [moderator()], room="Salle 1")
-        add_table(nantes(world), "B", "10:30", "11:30", [moderator()], room="salle 1 ")
+        add_round_table(nantes(world), "A", "10:00", "11:00", [moderator()], room="Salle 1")
+        add_round_table(nantes(world), "B", "10:30", "11:30", [moderator()], room="salle 1 ")
 
     def apart():
-        add_table(nantes(world), "A", "10:00", "11:00", [moderator()], room="Salle 1")
-        add_table(nantes(world), "B", "10:30", "11:30", [moderator()], room="Salle 2")
-        add_table(nantes(world), "C", "11:00", "12:00", [moderator()], room="Salle 1")
+        add_round_table(nantes(world), "A", "10:00", "11:00", [moderator()], room="Salle 1")
+        add_round_table(nantes(world), "B", "10:30", "11:30", [moderator()], room="Salle 2")
+        add_round_table(nantes(world), "C", "11:00", "12:00", [moderator()], room="Salle 1")
 
     assert kinds_after(app, world, clash) == ["room_clash"]
     assert kinds_after(app, world, apart) == []
@@ -110,13 +89,15 @@ def test_same_room_at_overlapping_times(app, world):
 def test_round_table_without_moderator(app, world):
     speaker = lambda: add_speaker("Paneliste")  # noqa: E731
     assert kinds_after(
-        app, world, lambda: add_table(nantes(world), "T", "10:30", "12:00", [(speaker(), PANELIST)])
+        app,
+        world,
+        lambda: add_round_table(nantes(world), "T", "10:30", "12:00", [(speaker(), PANELIST)]),
     ) == ["no_moderator"]
     assert (
         kinds_after(
             app,
             world,
-            lambda: add_table(
+            lambda: add_round_table(
                 nantes(world), "T", "10:30", "12:00", [moderator(), (speaker(), PANELIST)]
             ),
         )
@@ -127,10 +108,12 @@ def test_round_table_without_moderator(app, world):
 def test_speaker_listed_twice(app, world):
     def twice():
         person = add_speaker("Deux Fois")
-        add_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR), (person, PANELIST)])
+        add_round_table(
+            nantes(world), "T", "10:30", "12:00", [(person, MODERATOR), (person, PANELIST)]
+        )
 
     def two_people():
-        add_table(
+        add_round_table(
             nantes(world), "T", "10:30", "12:00", [moderator(), (add_speaker("Autre"), PANELIST)]
         )
 
@@ -139,16 +122,17 @@ def test_speaker_listed_twice(app, world):
 
 
 def _roubaix_stop_same_morning(world) -> TourStop:
-    tour = db.session.get(Tour, world.tour_id)
-    return make_stop(tour, territory(world, "roubaix"), date(2019, 2, 25), "11:00", "13:00")
+    return make_stop(
+        tour_of(world), territory_of(world, "roubaix"), date(2019, 2, 25), "11:00", "13:00"
+    )
 
 
 def test_speaker_booked_in_two_places_at_once(app, world):
     def overlapping():
         person = add_speaker("Ubiquité")
-        add_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
+        add_round_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
         roubaix = _roubaix_stop_same_morning(world)
-        db.session.add(StopSpeaker(stop=roubaix, speaker=person, role=ParticipantRole.KEYNOTE))
+        add_stop_speaker(roubaix, person)
 
     kinds = kinds_after(app, world, overlapping)
     assert "speaker_overlap" in kinds
@@ -159,8 +143,8 @@ def test_speaking_at_a_stop_and_at_its_round_table_is_one_presence(app, world):
     def same_place():
         person = add_speaker("Présente")
         stop = nantes(world)
-        add_table(stop, "T", "10:30", "12:00", [(person, MODERATOR)])
-        db.session.add(StopSpeaker(stop=stop, speaker=person, role=ParticipantRole.KEYNOTE))
+        add_round_table(stop, "T", "10:30", "12:00", [(person, MODERATOR)])
+        add_stop_speaker(stop, person)
 
     assert kinds_after(app, world, same_place) == []
 
@@ -168,17 +152,19 @@ def test_speaking_at_a_stop_and_at_its_round_table_is_one_presence(app, world):
 def test_speaker_journey_too_short_between_two_territories(app, world):
     def too_close():
         person = add_speaker("Voyageuse")
-        add_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
-        tour = db.session.get(Tour, world.tour_id)
-        lille = make_stop(tour, territory(world, "roubaix"), date(2019, 2, 25), "15:00", "17:00")
-        db.session.add(StopSpeaker(stop=lille, speaker=person, role=ParticipantRole.KEYNOTE))
+        add_round_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
+        lille = make_stop(
+            tour_of(world), territory_of(world, "roubaix"), date(2019, 2, 25), "15:00", "17:00"
+        )
+        add_stop_speaker(lille, person)
 
     def next_day():
         person = add_speaker("Voyageuse")
-        add_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
-        tour = db.session.get(Tour, world.tour_id)
-        lille = make_stop(tour, territory(world, "roubaix"), date(2019, 2, 26), "15:00", "17:00")
-        db.session.add(StopSpeaker(stop=lille, speaker=person, role=ParticipantRole.KEYNOTE))
+        add_round_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
+        lille = make_stop(
+            tour_of(world), territory_of(world, "roubaix"), date(2019, 2, 26), "15:00", "17:00"
+        )
+        add_stop_speaker(lille, person)
 
     kinds = kinds_after(app, world, too_close)
     assert "speaker_journey" in kinds
@@ -187,13 +173,12 @@ def test_speaker_journey_too_short_between_two_territories(app, world):
 
 def _booked_with_window(world, kind: AvailabilityKind, first: str, last: str):
     person = add_speaker("Disponible ?")
-    add_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
-    person.availabilities.append(
-        Availability(
-            kind=kind,
-            starts_at=local_to_utc(date.fromisoformat(first), time(0), "Europe/Paris"),
-            ends_at=local_to_utc(date.fromisoformat(last), time(0), "Europe/Paris"),
-        )
+    add_round_table(nantes(world), "T", "10:30", "12:00", [(person, MODERATOR)])
+    add_availability(
+        person,
+        local_to_utc(date.fromisoformat(first), time(0), "Europe/Paris"),
+        local_to_utc(date.fromisoformat(last), time(0), "Europe/Paris"),
+        kind,
     )
 
 
@@ -226,7 +211,7 @@ def test_speaker_booked_outside_stated_availability(app, world):
 def test_cancelled_stop_takes_its_round_tables_out_of_the_plan(app, world):
     def cancelled():
         stop = nantes(world)
-        add_table(stop, "Sans modération", "09:00", "10:00")
+        add_round_table(stop, "Sans modération", "09:00", "10:00")
         stop.status = stop.status.CANCELLED
 
     assert kinds_after(app, world, cancelled) == []
@@ -244,7 +229,7 @@ def programme(app, world):
             add_speaker("Bruno Second"),
             add_speaker("Chloé Tierce"),
         )
-        table = add_table(
+        table = add_round_table(
             nantes(world), "Réemploi", "10:30", "12:00", [(first, MODERATOR), (second, PANELIST)]
         )
         db.session.commit()
@@ -448,15 +433,9 @@ def test_other_organisers_see_the_programme_read_only(app, client, world, progra
 def test_public_stop_page_lists_round_tables_in_time_order_with_speakers(app, client, world):
     with app.app_context():
         late, early = add_speaker("Tardive"), add_speaker("Matinale")
-        add_table(nantes(world), "Seconde table", "11:30", "12:30", [(late, MODERATOR)])
-        add_table(nantes(world), "Première table", "10:00", "11:00", [(early, MODERATOR)])
-        db.session.add(
-            StopSpeaker(
-                stop=nantes(world),
-                speaker=add_speaker("Haute Commissaire"),
-                role=ParticipantRole.KEYNOTE,
-            )
-        )
+        add_round_table(nantes(world), "Seconde table", "11:30", "12:30", [(late, MODERATOR)])
+        add_round_table(nantes(world), "Première table", "10:00", "11:00", [(early, MODERATOR)])
+        add_stop_speaker(nantes(world), add_speaker("Haute Commissaire"))
         db.session.commit()
     page = text_of(client.get(f"/stops/{world.nantes_stop_id}"))
     assert (
@@ -471,7 +450,7 @@ def test_public_stop_page_lists_round_tables_in_time_order_with_speakers(app, cl
 
 def test_draft_stop_round_tables_stay_hidden(app, client, world):
     with app.app_context():
-        add_table(stop_of(world, "clermont_draft_id"), "Table secrète", "14:30", "16:00")
+        add_round_table(stop_of(world, "clermont_draft_id"), "Table secrète", "14:30", "16:00")
         db.session.commit()
     assert client.get(f"/stops/{world.clermont_draft_id}").status_code == 404
     assert "Table secrète" not in text_of(client.get(f"/tours/{world.tour_slug}/"))

@@ -1,7 +1,6 @@
 """Speakers: the public list and profiles, and what organisers do with the records."""
 
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -9,63 +8,26 @@ from sqlalchemy import func, select
 from extensions import db
 from models import (
     Availability,
-    AvailabilityKind,
     ParticipantRole,
     RoundTable,
     RoundTableParticipant,
     Speaker,
     StopSpeaker,
     StopStatus,
-    Territory,
-    Tour,
 )
-from tests.helpers import login, make_stop, post_form, text_of, utc
+from tests.factories import (
+    make_availability,
+    make_roubaix_stop,
+    make_round_table,
+    make_speaker,
+    make_stop_speaker,
+)
+from tests.helpers import login, post_form, text_of, utc
 
 SECRET_EMAIL = "adresse.privee@exemple.org"
 
 
 # Helpers ------------------------------------------------------------------------------------
-
-
-def make_speaker(app, name: str, **fields) -> int:
-    with app.app_context():
-        speaker = Speaker(name=name, **fields)
-        db.session.add(speaker)
-        db.session.commit()
-        return speaker.id
-
-
-def make_round_table(app, stop_id: int, title: str, starts_at, ends_at, *speakers) -> int:
-    """A round table at a stop; speakers are (speaker_id, role) pairs."""
-    with app.app_context():
-        table = RoundTable(stop_id=stop_id, title=title, starts_at=starts_at, ends_at=ends_at)
-        for position, (speaker_id, role) in enumerate(speakers):
-            table.participants.append(
-                RoundTableParticipant(speaker_id=speaker_id, role=role, position=position)
-            )
-        db.session.add(table)
-        db.session.commit()
-        return table.id
-
-
-def make_stop_speaker(app, stop_id: int, speaker_id: int, role=ParticipantRole.KEYNOTE) -> None:
-    with app.app_context():
-        db.session.add(StopSpeaker(stop_id=stop_id, speaker_id=speaker_id, role=role))
-        db.session.commit()
-
-
-def make_roubaix_stop(app, world, status=StopStatus.CONFIRMED) -> int:
-    with app.app_context():
-        stop = make_stop(
-            db.session.get(Tour, world.tour_id),
-            db.session.get(Territory, world.territory["roubaix"]),
-            date(2019, 3, 12),
-            "14:00",
-            "16:00",
-            status,
-        )
-        db.session.commit()
-        return stop.id
 
 
 def references_to(app, speaker_id: int) -> int:
@@ -209,7 +171,7 @@ def test_speaker_email_never_appears_on_public_pages(app, client, world):
         world.nantes_stop_id,
         "Entreprendre autrement",
         *NANTES_TABLE,
-        (speaker_id, ParticipantRole.PANELIST),
+        [(speaker_id, ParticipantRole.PANELIST)],
     )
     make_stop_speaker(app, world.nantes_stop_id, speaker_id)
     for url in (
@@ -260,7 +222,7 @@ def test_profile_engagements_are_in_date_order_and_link_to_their_stops(app, clie
         world.nantes_stop_id,
         "Entreprendre autrement",
         *NANTES_TABLE,
-        (speaker_id, ParticipantRole.MODERATOR),
+        [(speaker_id, ParticipantRole.MODERATOR)],
     )
 
     public = text_of(client.get(f"/speakers/{speaker_id}"))
@@ -421,16 +383,8 @@ def nantes_pair(app, world) -> dict:
     """Two records of the same Nantes person, one availability window on the first."""
     kept = make_speaker(app, "Camille Martin", territory_id=world.territory["nantes"])
     duplicate = make_speaker(app, "C. Martin", territory_id=world.territory["nantes"])
-    with app.app_context():
-        window = Availability(
-            speaker_id=kept,
-            kind=AvailabilityKind.UNAVAILABLE,
-            starts_at=utc(2019, 3, 1),
-            ends_at=utc(2019, 3, 2),
-        )
-        db.session.add(window)
-        db.session.commit()
-        return {"kept": kept, "duplicate": duplicate, "window": window.id}
+    window = make_availability(app, kept, utc(2019, 3, 1), utc(2019, 3, 2))
+    return {"kept": kept, "duplicate": duplicate, "window": window}
 
 
 def _routes(pair):
@@ -537,7 +491,7 @@ def test_merge_keeps_every_engagement_and_removes_the_duplicate(app, client, wor
         world.nantes_stop_id,
         "Entreprendre autrement",
         *NANTES_TABLE,
-        (kept, ParticipantRole.MODERATOR),
+        [(kept, ParticipantRole.MODERATOR)],
     )
     make_round_table(
         app,
@@ -545,20 +499,10 @@ def test_merge_keeps_every_engagement_and_removes_the_duplicate(app, client, wor
         "Réemploi et économie circulaire",
         utc(2019, 3, 12, 13),
         utc(2019, 3, 12, 14),
-        (duplicate, ParticipantRole.PANELIST),
+        [(duplicate, ParticipantRole.PANELIST)],
     )
     make_stop_speaker(app, world.nantes_stop_id, duplicate, ParticipantRole.KEYNOTE)
-    with app.app_context():
-        db.session.add(
-            Availability(
-                speaker_id=duplicate,
-                kind=AvailabilityKind.UNAVAILABLE,
-                starts_at=utc(2019, 4, 1),
-                ends_at=utc(2019, 4, 2),
-                note="Congés",
-            )
-        )
-        db.session.commit()
+    make_availability(app, duplicate, utc(2019, 4, 1), utc(2019, 4, 2), note="Congés")
 
     login(client, world.nantes_organiser)
     page = text_of(client.get(f"/board/speakers/{kept}/merge"))
@@ -603,8 +547,7 @@ def test_merge_of_two_people_at_the_same_round_table_keeps_one_listing(app, clie
         world.nantes_stop_id,
         "Entreprendre autrement",
         *NANTES_TABLE,
-        (kept, ParticipantRole.MODERATOR),
-        (duplicate, ParticipantRole.PANELIST),
+        [(kept, ParticipantRole.MODERATOR), (duplicate, ParticipantRole.PANELIST)],
     )
     login(client, world.admin)
     response = post_form(client, f"/board/speakers/{kept}/merge", {"duplicate_id": duplicate})
@@ -643,8 +586,7 @@ def test_deleting_a_booked_speaker_asks_for_confirmation(app, client, world):
         world.nantes_stop_id,
         "Entreprendre autrement",
         *NANTES_TABLE,
-        (other_id, ParticipantRole.MODERATOR),
-        (speaker_id, ParticipantRole.PANELIST),
+        [(other_id, ParticipantRole.MODERATOR), (speaker_id, ParticipantRole.PANELIST)],
     )
     make_stop_speaker(app, world.clermont_draft_id, speaker_id)
     login(client, world.nantes_organiser)
@@ -707,7 +649,7 @@ def test_unavailable_day_over_an_engagement_warns_organisers_until_removed(app, 
         world.nantes_stop_id,
         "Entreprendre autrement",
         *NANTES_TABLE,
-        (speaker_id, ParticipantRole.MODERATOR),
+        [(speaker_id, ParticipantRole.MODERATOR)],
     )
     warning = "a indiqué être indisponible"
     login(client, world.roubaix_organiser)
@@ -811,16 +753,7 @@ def test_invalid_availability_is_refused_on_the_edit_page(app, client, world, ca
 def test_removing_an_unknown_availability_is_400(app, client, world):
     speaker_id = make_speaker(app, "Camille Martin")
     other_id = make_speaker(app, "Louis Bernard")
-    with app.app_context():
-        window = Availability(
-            speaker_id=other_id,
-            kind=AvailabilityKind.UNAVAILABLE,
-            starts_at=utc(2019, 3, 1),
-            ends_at=utc(2019, 3, 2),
-        )
-        db.session.add(window)
-        db.session.commit()
-        window_id = window.id
+    window_id = make_availability(app, other_id, utc(2019, 3, 1), utc(2019, 3, 2))
     login(client, world.roubaix_organiser)
     # Another speaker's window cannot be removed through this one.
     response = post_form(

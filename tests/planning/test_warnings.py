@@ -5,7 +5,7 @@ from datetime import date
 from extensions import db
 from models import StopStatus, Territory, Tour
 from services.planning.warnings import JourneyRule, great_circle_km, tour_warnings
-from tests.helpers import make_stop
+from tests.factories import make_stop
 
 
 def _warnings(app, world, stops_spec):

@@ -1,7 +1,7 @@
 """Registering for a workshop without an account: capacity, waiting list, cancellation,
 the mails they queue, and every refusal."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import icalendar
 import pytest
@@ -9,50 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import (
-    Challenge,
-    OutboxMail,
-    Registration,
-    RegistrationStatus,
-    Territory,
-    Tour,
-    Workshop,
-    WorkshopStatus,
-)
+from models import OutboxMail, Registration, RegistrationStatus, Workshop, WorkshopStatus
 from models.types import new_token
 from services.registration import registrations as registering
+from tests.factories import NOW, make_workshop, register
 from tests.helpers import csrf_token, text_of
-
-NOW = datetime.now(UTC)
-
-
-def make_workshop(app, world, capacity=2, status=WorkshopStatus.OPEN, **extra) -> int:
-    with app.app_context():
-        nantes = db.session.get(Territory, world.territory["nantes"])
-        roubaix = db.session.get(Territory, world.territory["roubaix"])
-        challenge = Challenge(name="Réemploi", slug="reemploi")
-        workshop = Workshop(
-            tour=db.session.get(Tour, world.tour_id),
-            title="Filière du réemploi",
-            challenge=challenge,
-            host_territory=nantes,
-            territories=[nantes, roubaix],
-            starts_at=NOW + timedelta(days=10),
-            ends_at=NOW + timedelta(days=10, hours=3),
-            venue_name="Solilab",
-            capacity=capacity,
-            status=status,
-            **extra,
-        )
-        db.session.add(workshop)
-        db.session.commit()
-        return workshop.id
-
-
-def register(client, workshop_id, email, name="Camille Martin", **extra):
-    data = {"name": name, "email": email, "consent": "y", **extra}
-    data["csrf_token"] = csrf_token(client, f"/workshops/{workshop_id}")
-    return client.post(f"/workshops/{workshop_id}", data=data)
 
 
 def statuses(app, workshop_id) -> dict[str, str]:

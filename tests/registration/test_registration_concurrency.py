@@ -21,18 +21,10 @@ import pytest
 from sqlalchemy import select
 
 from extensions import db
-from models import (
-    Challenge,
-    OutboxMail,
-    Registration,
-    RegistrationStatus,
-    Territory,
-    Tour,
-    Workshop,
-    WorkshopStatus,
-)
+from models import OutboxMail, Registration, RegistrationStatus
 from services.registration.registrations import waitlist_position
 from tests import live_gunicorn
+from tests.factories import make_workshop
 from tests.helpers import CSRF_META, World
 from tests.live_gunicorn import HOST, Server
 
@@ -140,28 +132,21 @@ def gunicorn(app, database_url, tmp_path) -> Iterator[Server]:
         pytest.fail(str(failure), pytrace=False)
 
 
-def make_workshop(app, world: World) -> int:
+def make_crowded_workshop(app, world: World) -> int:
+    """20 seats, open for registration since an hour; no connection of the test process is
+    left open on the database afterwards."""
     now = datetime.now(UTC)
+    workshop_id = make_workshop(
+        app,
+        world,
+        title="Atelier très demandé",
+        challenge=("Mobilités", "mobilites"),
+        starts_at=now + timedelta(days=30),
+        ends_at=now + timedelta(days=30, hours=3),
+        capacity=CAPACITY,
+        registration_opens_at=now - timedelta(hours=1),
+    )
     with app.app_context():
-        nantes = db.session.get(Territory, world.territory["nantes"])
-        roubaix = db.session.get(Territory, world.territory["roubaix"])
-        workshop = Workshop(
-            tour=db.session.get(Tour, world.tour_id),
-            title="Atelier très demandé",
-            challenge=Challenge(name="Mobilités", slug="mobilites"),
-            host_territory=nantes,
-            territories=[nantes, roubaix],
-            starts_at=now + timedelta(days=30),
-            ends_at=now + timedelta(days=30, hours=3),
-            venue_name="Solilab",
-            capacity=CAPACITY,
-            status=WorkshopStatus.OPEN,
-            registration_opens_at=now - timedelta(hours=1),
-        )
-        db.session.add(workshop)
-        db.session.commit()
-        workshop_id = workshop.id
-        db.session.remove()
         db.engine.dispose()
     return workshop_id
 
@@ -214,7 +199,7 @@ def all_together(tasks: list) -> list[Response]:
 
 
 def test_sixty_simultaneous_registrations_then_ten_cancellations(app, world, gunicorn):
-    workshop_id = make_workshop(app, world)
+    workshop_id = make_crowded_workshop(app, world)
     page = f"/workshops/{workshop_id}"
     visitors = [
         Visitor(gunicorn.port, f"participant-{n:02d}@concurrence.example")

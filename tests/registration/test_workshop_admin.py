@@ -5,36 +5,24 @@ Excel, and who may do what."""
 import csv
 import io
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import (
-    Challenge,
-    OutboxMail,
-    Registration,
-    RegistrationStatus,
-    Role,
-    Territory,
-    TerritoryChallenge,
-    Tour,
-    Workshop,
-    WorkshopStatus,
-)
+from models import OutboxMail, Registration, RegistrationStatus, Workshop, WorkshopStatus
 from services.permissions import can_manage_workshop, can_view_registrants
-from services.registration.registrations import RegistrationFields, register
-from services.registration.workshops import WorkshopFields, create_workshop, open_workshop
-from tests.helpers import login, make_user, post_form, text_of, utc
+from tests import factories
+from tests.factories import WORKSHOP_DAY, make_challenge, make_organiser, sign_up
+from tests.helpers import login, post_form, text_of
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITLISTED,
     RegistrationStatus.CANCELLED,
 )
-# Workshops of the test tour take place on 12 June 2019; people register a month before.
-REGISTERED_AT = utc(2019, 5, 1, 10, 0)  # 12:00 in Paris (UTC+2)
 CSV_HEADERS = [
     "Nom",
     "E-mail",
@@ -50,61 +38,15 @@ CSV_HEADERS = [
 # --- building data -------------------------------------------------------------------------
 
 
-def add_challenge(app, name="Mobilité", slug="mobilite", shared_by=()) -> int:
-    """A challenge, taken up by the territories whose ids are given."""
-    with app.app_context():
-        challenge = Challenge(name=name, slug=slug)
-        challenge.territory_links = [TerritoryChallenge(territory_id=t) for t in shared_by]
-        db.session.add(challenge)
-        db.session.commit()
-        return challenge.id
-
-
-def make_workshop(
-    app,
-    world,
-    *,
-    capacity=3,
-    host="nantes",
-    territories=("nantes", "roubaix"),
-    day=date(2019, 6, 12),
+# The workshops of these tests: 12 June 2019, 14:00–16:00 in Paris, made (and opened unless
+# told otherwise) through the service, as the organisers' form does.
+make_workshop = partial(
+    factories.make_workshop,
     title="Mobilités partagées",
-    opened=True,
-) -> int:
-    with app.test_request_context():
-        challenge = db.session.scalar(select(Challenge).where(Challenge.slug == "atelier"))
-        if challenge is None:
-            challenge = Challenge(name="Réemploi", slug="atelier")
-            db.session.add(challenge)
-            db.session.flush()
-        workshop = create_workshop(
-            db.session.get(Tour, world.tour_id),
-            WorkshopFields(
-                title=title,
-                challenge_id=challenge.id,
-                host_territory_id=world.territory[host],
-                territory_ids=[world.territory[t] for t in territories],
-                day=day,
-                start_time=time(14, 0),
-                end_time=time(16, 0),
-                capacity=capacity,
-                venue_name="Solilab",
-            ),
-        )
-        if opened:
-            open_workshop(workshop)
-        db.session.commit()
-        return workshop.id
-
-
-def sign_up(app, workshop_id, name, email=None, now=REGISTERED_AT, **extra) -> int:
-    email = email or re.sub(r"[^a-z]+", ".", name.lower()).strip(".") + "@example.org"
-    with app.test_request_context():
-        registration = register(
-            workshop_id, RegistrationFields(name=name, email=email, consent=True, **extra), now
-        )
-        db.session.commit()
-        return registration.id
+    capacity=3,
+    day=WORKSHOP_DAY,
+    through_service=True,
+)
 
 
 def statuses(app, *registration_ids) -> list[RegistrationStatus]:
@@ -228,7 +170,7 @@ def test_empty_workshop_list(app, client, world):
 
 def test_workshop_list_shows_every_status_with_counts(app, client, world):
     full = make_workshop(app, world, capacity=1, title="Atelier complet")
-    make_workshop(app, world, title="Atelier en préparation", opened=False)
+    make_workshop(app, world, title="Atelier en préparation", status=WorkshopStatus.DRAFT)
     for name in ("Ana", "Basile", "Chloé"):
         sign_up(app, full, name)
     login(client, world.roubaix_organiser)
@@ -257,7 +199,7 @@ def test_unknown_tour_or_workshop_is_404(app, client, world):
 
 
 def test_organiser_creates_a_workshop_through_the_form(app, client, world):
-    challenge = add_challenge(app)
+    challenge = make_challenge(app)
     login(client, world.nantes_organiser)
     form = text_of(client.get(f"/board/tours/{world.tour_slug}/workshops/new"))
     host_select = re.search(r'<select id="host_territory_id".*?</select>', form, re.DOTALL).group(0)
@@ -281,7 +223,7 @@ def test_organiser_creates_a_workshop_through_the_form(app, client, world):
 
 
 def test_admin_may_host_anywhere_in_local_time(app, client, world):
-    challenge = add_challenge(app)
+    challenge = make_challenge(app)
     login(client, world.admin)
     data = form_data(
         world,
@@ -330,7 +272,7 @@ def test_admin_may_host_anywhere_in_local_time(app, client, world):
 def test_invalid_workshop_is_refused_and_nothing_written(
     app, client, world, override, field, message
 ):
-    challenge = add_challenge(app)
+    challenge = make_challenge(app)
     if callable(override):
         override = override(world)
     login(client, world.nantes_organiser)
@@ -348,7 +290,7 @@ def test_invalid_workshop_is_refused_and_nothing_written(
 
 
 def test_hosting_in_someone_elses_territory_is_forbidden(app, client, world):
-    challenge = add_challenge(app)
+    challenge = make_challenge(app)
     login(client, world.nantes_organiser)
     response = post_form(
         client,
@@ -408,7 +350,7 @@ def test_stale_edit_is_refused_and_input_kept(app, client, world):
 
 
 def test_new_form_suggests_the_territories_sharing_the_challenge(app, client, world):
-    shared = add_challenge(app, shared_by=(world.territory["nantes"], world.territory["clermont"]))
+    shared = make_challenge(app, shared_by=(world.territory["nantes"], world.territory["clermont"]))
     login(client, world.nantes_organiser)
     page = text_of(client.get(f"/board/tours/{world.tour_slug}/workshops/new?defi={shared}"))
     assert re.search(rf'<option selected value="{shared}">Mobilité</option>', page)
@@ -428,8 +370,8 @@ def test_unknown_challenge_in_new_form_is_404(app, client, world):
 
 @pytest.mark.parametrize("path", ["new", "edit"])
 def test_suggest_button_checks_the_suggestions_and_saves_nothing(app, client, world, path):
-    shared = add_challenge(app, shared_by=(world.territory["nantes"], world.territory["clermont"]))
-    workshop_id = make_workshop(app, world, opened=False)
+    shared = make_challenge(app, shared_by=(world.territory["nantes"], world.territory["clermont"]))
+    workshop_id = make_workshop(app, world, status=WorkshopStatus.DRAFT)
     before = workshop_row(app, workshop_id)
     login(client, world.nantes_organiser)
     if path == "new":
@@ -511,7 +453,7 @@ def test_raising_capacity_promotes_the_waiting_list_in_order(app, client, world)
 
 
 def test_opening_a_draft_makes_it_public(app, client, world):
-    workshop_id = make_workshop(app, world, opened=False)
+    workshop_id = make_workshop(app, world, status=WorkshopStatus.DRAFT)
     assert app.test_client().get(f"/workshops/{workshop_id}").status_code == 404
     login(client, world.nantes_organiser)
     response = post_form(client, f"/board/workshops/{workshop_id}/open", {})
@@ -815,13 +757,12 @@ def test_csv_dates_in_the_host_zone(app, client, world):
 def setting(app, world):
     """A workshop hosted by Nantes with Clermont taking part; its organiser has an account.
     Ana is confirmed, Basile waits."""
-    with app.app_context():
-        clermont = db.session.get(Territory, world.territory["clermont"])
-        make_user("clermont@test.example", Role.ORGANISER, [clermont], "Claire Clermont")
-        db.session.commit()
-    challenge = add_challenge(app)
+    make_organiser(app, world, "clermont", "Claire Clermont")
+    challenge = make_challenge(app)
     workshop_id = make_workshop(app, world, capacity=1, territories=("nantes", "clermont"))
-    draft_id = make_workshop(app, world, territories=("nantes", "clermont"), opened=False)
+    draft_id = make_workshop(
+        app, world, territories=("nantes", "clermont"), status=WorkshopStatus.DRAFT
+    )
     ana, basile = (sign_up(app, workshop_id, name) for name in ("Ana", "Basile"))
     return {
         "workshop": workshop_id,
