@@ -1,8 +1,5 @@
 """Speakers: public list and profiles; organisers create, edit, merge and delete them."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,14 +7,14 @@ from wtforms import SelectChoice
 
 from blueprints.form_helpers import show_service_errors
 from blueprints.speakers.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
-from blueprints.template_helpers import long_date
 from extensions import db
-from models import Availability, Speaker
+from models import Speaker
 from services.calendar.private_feeds import regenerate, speaker_feed_link
 from services.errors import EditConflict, InvalidInput
+from services.local_time import span, window_when
 from services.permissions import can_edit_speakers, can_remove_speaker, can_see_drafts
 from services.planning import tours
-from services.planning.engagements import Engagement, engagements_of
+from services.planning.engagements import engagements_of
 from services.planning.speakers import (
     add_availability,
     all_speakers,
@@ -43,42 +40,14 @@ MAX_PAGE = 1_000_000
 # Formatting -------------------------------------------------------------------------------
 
 
-def _span(start: datetime, end: datetime) -> str:
-    if start.date() == end.date():
-        return f"{long_date(start.date())}, {start:%H:%M} – {end:%H:%M}"
-    return f"{long_date(start.date())}, {start:%H:%M} – {long_date(end.date())}, {end:%H:%M}"
-
-
-def engagement_when(engagement: Engagement) -> str:
-    """e.g. "lundi 25 février 2019, 14:30 – 16:00 (Europe/Paris)", in the stop's own time."""
-    zone_name = engagement.stop.territory.timezone
-    zone = ZoneInfo(zone_name)
-    start, end = engagement.starts_at.astimezone(zone), engagement.ends_at.astimezone(zone)
-    return f"{_span(start, end)} ({zone_name})"
-
-
-def availability_when(window: Availability, zone_name: str) -> str:
-    """A window in the speaker's zone; whole days are shown as days, without midnight."""
-    zone = ZoneInfo(zone_name)
-    start, end = window.starts_at.astimezone(zone), window.ends_at.astimezone(zone)
-    if start.time() == time(0) and end.time() == time(0):
-        first, last = start.date(), end.date().fromordinal(end.date().toordinal() - 1)
-        if first == last:
-            text = _("%(day)s (journée entière)", day=long_date(first))
-        else:
-            text = _(
-                "du %(first)s au %(last)s (journées entières)",
-                first=long_date(first),
-                last=long_date(last),
-            )
-    else:
-        text = _span(start, end)
-    return f"{text} ({zone_name})"
-
-
 @bp.context_processor
 def speaker_helpers() -> dict:
-    return {"engagement_when": engagement_when, "availability_when": availability_when}
+    """In the speaker templates: engagement_when(e), in the stop's own time, and
+    availability_when(w, zone), whole days shown as days."""
+    return {
+        "engagement_when": lambda e: span(e.starts_at, e.ends_at, e.stop.territory.timezone),
+        "availability_when": lambda w, zone: window_when(w.starts_at, w.ends_at, zone),
+    }
 
 
 # Permissions and common steps -------------------------------------------------------------
