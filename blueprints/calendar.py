@@ -1,7 +1,6 @@
 """Calendar feeds over HTTP: text/calendar, strong ETag, Last-Modified, 304 without
 building the calendar, a short max-age."""
 
-import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, request
@@ -13,6 +12,7 @@ from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, W
 from services.calendar import feeds
 from services.calendar.private_feeds import private_feed
 from services.planning import tours
+from services.text import slugify
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -20,8 +20,7 @@ MAX_AGE = 300
 
 
 def _filename(name: str) -> str:
-    ascii_name = name.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "calendrier"
+    return slugify(name) or "calendrier"
 
 
 def _not_modified(fresh: feeds.Freshness) -> bool:
