@@ -1,17 +1,12 @@
 """Private calendar links: one per participant e-mail, speaker or organiser."""
 
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 from models import FeedOwner, PrivateFeed, Speaker, User
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
+from services.tokens import could_be_token, new_token
 
 
 def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
@@ -24,9 +19,7 @@ def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
         return link
     insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     db.session.execute(
-        insert(PrivateFeed)
-        .values(token=new_feed_token(), owner=owner, **who)
-        .on_conflict_do_nothing()
+        insert(PrivateFeed).values(token=new_token(), owner=owner, **who).on_conflict_do_nothing()
     )
     return db.session.execute(existing).scalar_one()
 
@@ -45,12 +38,12 @@ def organiser_feed_link(user: User) -> PrivateFeed:
 
 def regenerate(link: PrivateFeed) -> PrivateFeed:
     """A new token; the old address answers 404 from now on."""
-    link.token = new_feed_token()
+    link.token = new_token()
     db.session.flush()
     return link
 
 
 def private_feed(token: str) -> PrivateFeed | None:
-    if not token or len(token) > 64:
+    if not could_be_token(token):
         return None
     return db.session.scalar(select(PrivateFeed).where(PrivateFeed.token == token))

@@ -32,7 +32,7 @@ from models import (
 )
 from services.demo import data as demo_data
 from services.local_time import local_to_utc, today_in_france
-from services.registration.registrations import new_token
+from services.tokens import new_token
 
 
 @dataclass

@@ -8,7 +8,6 @@ stale. Inside the lock, counting and deciding is safe: confirmed registrations n
 the capacity, whatever the number of requests, processes or databases.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +28,7 @@ from models import (
 )
 from services.errors import InvalidInput
 from services.mail import outbox as mail
+from services.tokens import could_be_token, new_token
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED,
@@ -53,10 +53,6 @@ class RegistrationFields:
     territory_id: int | None = None
     consent: bool = False
     locale: str = "fr"
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)  # 256 bits
 
 
 def lock_workshop(workshop_id: int) -> Workshop:
@@ -209,7 +205,7 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
 
 
 def registration_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 64:
+    if not could_be_token(token):
         return None
     return db.session.scalar(select(Registration).where(Registration.token == token))
 

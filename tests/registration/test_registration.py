@@ -20,6 +20,7 @@ from models import (
     WorkshopStatus,
 )
 from services.registration import registrations as registering
+from services.tokens import new_token
 from tests.helpers import csrf_token, text_of
 
 NOW = datetime.now(UTC)
@@ -177,7 +178,7 @@ def test_the_database_refuses_a_second_row_for_the_same_address(app, world):
                     workshop_id=workshop_id,
                     name="X",
                     email="twin@example.org",
-                    token=registering.new_token(),
+                    token=new_token(),
                     status=RegistrationStatus.CONFIRMED,
                     consented_at=NOW,
                 )
