@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, subqueryload
 
@@ -87,8 +86,7 @@ def _stop_status(stop: TourStop) -> str:
 
 
 def _stop_location(stop: TourStop) -> str:
-    parts = [stop.venue_name, " ".join(stop.address.split()), stop.territory.name]
-    return ", ".join(p for p in parts if p)
+    return ical.location(stop.venue_name, stop.address, stop.territory.name)
 
 
 def stop_item(stop: TourStop) -> FeedItem:
@@ -119,7 +117,6 @@ def stop_item(stop: TourStop) -> FeedItem:
 
 def round_table_item(table: RoundTable) -> FeedItem:
     stop = table.stop
-    location = ", ".join(p for p in (table.room, _stop_location(stop)) if p)
     categories = ("Table ronde", table.challenge.name) if table.challenge else ("Table ronde",)
     speakers = _people(table.participants)
     return FeedItem(
@@ -130,7 +127,7 @@ def round_table_item(table: RoundTable) -> FeedItem:
         ends_at=table.ends_at,
         zone=stop.territory.timezone,
         summary=f"Table ronde : {table.title}",
-        location=location,
+        location=ical.location(table.room, _stop_location(stop)),
         geo=stop.coordinates,
         url=absolute_url("public.stop", stop_id=stop.id) + f"#table-ronde-{table.id}",
         description=_lines(
@@ -144,6 +141,11 @@ def round_table_item(table: RoundTable) -> FeedItem:
     )
 
 
+def workshop_location(workshop: Workshop) -> str:
+    """Where a workshop takes place, as feeds and invitations give it."""
+    return ical.location(workshop.venue_name, workshop.address, workshop.online_url)
+
+
 def _workshop_status(workshop: Workshop) -> str:
     return {
         WorkshopStatus.OPEN: "CONFIRMED",
@@ -155,11 +157,6 @@ def _workshop_status(workshop: Workshop) -> str:
 def workshop_item(workshop: Workshop, registration: Registration | None = None) -> FeedItem:
     """A workshop; seen through a participant's registration, their own status shows."""
     host = workshop.host_territory
-    location = ", ".join(
-        p
-        for p in (workshop.venue_name, " ".join(workshop.address.split()), workshop.online_url)
-        if p
-    )
     status, sequence, dtstamp = _workshop_status(workshop), workshop.sequence, workshop.updated_at
     if registration is not None:
         if status != "CANCELLED":
@@ -179,7 +176,7 @@ def workshop_item(workshop: Workshop, registration: Registration | None = None) 
         ends_at=workshop.ends_at,
         zone=host.timezone,
         summary=f"Atelier : {workshop.title}",
-        location=location,
+        location=workshop_location(workshop),
         geo=(host.latitude, host.longitude) if host.latitude is not None else None,
         url=absolute_url("workshops.detail", workshop_id=workshop.id),
         description=_lines(
@@ -223,8 +220,7 @@ def render(feed: Feed) -> bytes:
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same hour, in the form Outlook reads
     calendar.add("x-wr-timezone", "Europe/Paris")
-    organizer = ical.icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_ORGANIZER']}")
-    organizer.params["cn"] = ical.one_line(current_app.config["MAIL_ORGANIZER_NAME"])
+    organizer = ical.organizer()
     unique = {item.uid: item for item in feed.items}.values()
     for item in sorted(unique, key=lambda i: (i.starts_at, i.uid)):
         calendar.add_component(_event(item, organizer))
