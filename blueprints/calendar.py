@@ -10,6 +10,7 @@ from werkzeug.http import http_date, parse_date
 from extensions import db
 from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
 from services.calendar import feeds
+from services.calendar.freshness import Freshness, freshness
 from services.calendar.private_feeds import private_feed
 from services.planning import tours
 from services.text import slugify
@@ -23,7 +24,7 @@ def _filename(name: str) -> str:
     return slugify(name) or "calendrier"
 
 
-def _not_modified(fresh: feeds.Freshness) -> bool:
+def _not_modified(fresh: Freshness) -> bool:
     tags = request.headers.get("If-None-Match")
     if tags:
         wanted = {tag.strip() for tag in tags.split(",")}
@@ -37,7 +38,7 @@ def _not_modified(fresh: feeds.Freshness) -> bool:
 def calendar_response(
     key: str, filename: str, build: Callable[[], feeds.Feed], private=False, participant=None
 ) -> Response:
-    fresh = feeds.freshness(key, participant_email=participant)
+    fresh = freshness(key, participant_email=participant)
     if _not_modified(fresh):
         response = Response(status=304)
     else:

@@ -2,7 +2,7 @@
 
 from models import Registration
 from services.calendar import ical
-from services.calendar.feeds import workshop_location
+from services.calendar.feed_items import workshop_location
 
 
 def workshop_invitation(
