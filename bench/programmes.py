@@ -66,7 +66,7 @@ from models import (
 )
 from services.demo import data as demo_data
 from services.demo.seed import seed_demo
-from services.documents import programmes
+from services.documents import rendering
 from tests import live_gunicorn
 from tests.live_gunicorn import HOST
 
@@ -246,7 +246,7 @@ def measure_render(app: Flask, label: str, path: str, runs: int) -> RenderTimes:
     client = app.test_client()
 
     def full_route() -> bytes:
-        programmes.rendered_documents.clear()
+        rendering.rendered_documents.clear()
         response = client.get(path)
         if response.status_code != 200 or not response.data.startswith(b"%PDF-"):
             raise BenchError(
@@ -262,7 +262,7 @@ def measure_render(app: Flask, label: str, path: str, runs: int) -> RenderTimes:
 
     def weasyprint_alone(**options) -> bytes:
         document = HTML(
-            string=html, base_url=programmes.PRINT_BASE, url_fetcher=programmes._fetcher()
+            string=html, base_url=rendering.PRINT_BASE, url_fetcher=rendering._fetcher()
         )
         return document.write_pdf(**options)
 
@@ -272,7 +272,7 @@ def measure_render(app: Flask, label: str, path: str, runs: int) -> RenderTimes:
     alone = median_seconds(weasyprint_alone, runs)
     tagged = median_seconds(lambda: weasyprint_alone(pdf_variant="pdf/ua-1"), runs)
     pages = len(PdfReader(io.BytesIO(body)).pages)
-    programmes.rendered_documents.clear()
+    rendering.rendered_documents.clear()
     return RenderTimes(label, pages, len(body), len(html.encode()), route, alone, tagged)
 
 

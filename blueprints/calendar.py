@@ -1,7 +1,6 @@
 """Calendar feeds over HTTP: text/calendar, strong ETag, Last-Modified, 304 without
 building the calendar, a short max-age."""
 
-import re
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, request
@@ -11,9 +10,11 @@ from werkzeug.http import http_date, parse_date
 from extensions import db
 from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
 from services.calendar import feeds
+from services.calendar.freshness import Freshness, freshness
 from services.calendar.private_feeds import private_feed
 from services.permissions import managed_territory_ids
 from services.planning import tours
+from services.text import slugify
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -21,11 +22,10 @@ MAX_AGE = 300
 
 
 def _filename(name: str) -> str:
-    ascii_name = name.encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "calendrier"
+    return slugify(name) or "calendrier"
 
 
-def _not_modified(fresh: feeds.Freshness) -> bool:
+def _not_modified(fresh: Freshness) -> bool:
     tags = request.headers.get("If-None-Match")
     if tags:
         wanted = {tag.strip() for tag in tags.split(",")}
@@ -39,7 +39,7 @@ def _not_modified(fresh: feeds.Freshness) -> bool:
 def calendar_response(
     key: str, filename: str, build: Callable[[], feeds.Feed], private=False, participant=None
 ) -> Response:
-    fresh = feeds.freshness(key, participant_email=participant)
+    fresh = freshness(key, participant_email=participant)
     if _not_modified(fresh):
         response = Response(status=304)
     else:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from blueprints.access import require, require_login
 from extensions import db
 from models import TourStop, Workshop
-from services.documents import attendance_sheets, programmes
+from services.documents import attendance_sheets, programmes, rendering
 from services.permissions import can_manage_stop, can_view_registrants
 from services.planning import tours
 
@@ -46,12 +46,12 @@ def _document(
         return page, 200, {"Cache-Control": cache_control}
     if request.args.get("format") not in (None, "pdf"):
         abort(400, description=_("Format inconnu : choisissez pdf ou html."))
-    etag = programmes.document_etag(kind, key, programmes.data_version(workshop_ids))
+    etag = rendering.document_etag(kind, key, rendering.data_version(workshop_ids))
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         return Response(status=304, headers={"ETag": etag, "Cache-Control": cache_control})
-    body = programmes.rendered_documents.get_or_render(
+    body = rendering.rendered_documents.get_or_render(
         etag,
-        lambda: programmes.render_pdf(
+        lambda: rendering.render_pdf(
             render_template(template, document_title=title, **context()), title
         ),
     )

@@ -1,14 +1,13 @@
-"""Jinja filters and globals: dates in French format with the zone's name."""
+"""Jinja filters and globals: dates in French format with the zone's name (thin filters
+over services.local_time, where every date and time format lives)."""
 
-from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import Flask, request
 from flask_babel import format_date, get_locale
 
 from models import STOP_STATUS_LABELS, StopStatus, TourStop
-from services.local_time import hours, long_date, when
+from services.local_time import clock, hours, long_date, numeric_when, span, when, window_when
 
 
 def stop_day(stop: TourStop) -> str:
@@ -27,8 +26,14 @@ def workshop_when(workshop) -> str:
     return when(workshop.starts_at, workshop.ends_at, workshop.zone_name)
 
 
-def local_clock(instant: datetime, zone: str) -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+def engagement_when(engagement) -> str:
+    """A speaker's engagement, in the stop's own time."""
+    return span(engagement.starts_at, engagement.ends_at, engagement.stop.territory.timezone)
+
+
+def availability_when(window, zone: str) -> str:
+    """An availability window in the speaker's zone, whole days shown as days."""
+    return window_when(window.starts_at, window.ends_at, zone)
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -51,7 +56,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(stop_hours)
     app.add_template_filter(stop_when)
     app.add_template_filter(workshop_when)
-    app.add_template_filter(local_clock)
+    app.add_template_filter(clock, "local_clock")
+    app.add_template_filter(numeric_when)
 
     @app.context_processor
     def inject_globals() -> dict:
@@ -60,4 +66,6 @@ def register_template_helpers(app: Flask) -> None:
             "StopStatus": StopStatus,
             "STOP_STATUS_LABELS": STOP_STATUS_LABELS,
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "engagement_when": engagement_when,
+            "availability_when": availability_when,
         }

@@ -1,6 +1,11 @@
-"""Turning times entered in a territory's local time into UTC instants, and back."""
+"""Turning times entered in a territory's local time into UTC instants, and back.
 
-from datetime import UTC, date, datetime, time
+Every date and time the platform shows is formatted here, in the zone given (a territory's
+IANA zone) and the current locale: wrap a call in flask_babel.force_locale("fr") for a text
+that must be French whatever the reader's language (printed documents).
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date
@@ -49,17 +54,77 @@ def long_date(day: date) -> str:
     return format_date(day, "EEEE d MMMM y")
 
 
-def hours(starts_at: datetime, ends_at: datetime, zone: str, with_zone: bool = True) -> str:
-    """e.g. "10:00 – 12:30 (Europe/Paris, UTC+01:00)", in the zone's own time."""
+def clock(instant: datetime, zone: str) -> str:
+    """e.g. "14:30", in the zone's own time."""
+    return instant.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+
+
+def short_when(instant: datetime, zone: str) -> str:
+    """e.g. "lun. 25 févr. 14:30", in the zone's own time."""
+    local = instant.astimezone(ZoneInfo(zone))
+    return format_date(local.date(), "EEE d MMM") + local.strftime(" %H:%M")
+
+
+def numeric_when(instant: datetime, zone: str) -> str:
+    """e.g. "25/02/2019 14:30" (what a spreadsheet reads as a date), in the zone's own time."""
+    return instant.astimezone(ZoneInfo(zone)).strftime("%d/%m/%Y %H:%M")
+
+
+def duration(delta: timedelta) -> str:
+    """e.g. "1 h 05"; a negative duration is "0 h 00"."""
+    minutes = max(0, round(delta.total_seconds() / 60))
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def hours(
+    starts_at: datetime,
+    ends_at: datetime,
+    zone: str,
+    with_zone: bool = True,
+    end_day_pattern: str = "d MMM",
+) -> str:
+    """e.g. "10:00 – 12:30 (Europe/Paris, UTC+01:00)", in the zone's own time; an end on
+    another day shows that day, e.g. "22:00 – 26 févr. 02:00" (end_day_pattern)."""
     start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
     if start.date() == end.date():
-        span = f"{start:%H:%M} – {end:%H:%M}"
+        text = f"{start:%H:%M} – {end:%H:%M}"
     else:
-        span = f"{start:%H:%M} – {format_date(end.date(), 'd MMM')} {end:%H:%M}"
-    return f"{span} ({zone}, {utc_offset_label(starts_at, zone)})" if with_zone else span
+        text = f"{start:%H:%M} – {format_date(end.date(), end_day_pattern)} {end:%H:%M}"
+    return f"{text} ({zone}, {utc_offset_label(starts_at, zone)})" if with_zone else text
 
 
-def when(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+def when(starts_at: datetime, ends_at: datetime, zone: str, end_day_pattern: str = "d MMM") -> str:
     """e.g. "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"."""
     day = long_date(starts_at.astimezone(ZoneInfo(zone)).date())
-    return f"{day}, {hours(starts_at, ends_at, zone)}"
+    return f"{day}, {hours(starts_at, ends_at, zone, end_day_pattern=end_day_pattern)}"
+
+
+def _local_span(start: datetime, end: datetime) -> str:
+    if start.date() == end.date():
+        return f"{long_date(start.date())}, {start:%H:%M} – {end:%H:%M}"
+    return f"{long_date(start.date())}, {start:%H:%M} – {long_date(end.date())}, {end:%H:%M}"
+
+
+def span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """e.g. "lundi 25 février 2019, 14:30 – 16:00 (Europe/Paris)", in the zone's own time;
+    an end on another day shows its whole date."""
+    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
+    return f"{_local_span(start, end)} ({zone})"
+
+
+def window_when(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    """A window of time (a speaker's availability) in the zone; from midnight to midnight
+    it is shown as whole days, e.g. "lundi 25 février 2019 (journée entière) (Europe/Paris)"."""
+    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
+    if start.time() != time(0) or end.time() != time(0):
+        return span(starts_at, ends_at, zone)
+    first, last = start.date(), end.date() - timedelta(days=1)
+    if first == last:
+        text = _("%(day)s (journée entière)", day=long_date(first))
+    else:
+        text = _(
+            "du %(first)s au %(last)s (journées entières)",
+            first=long_date(first),
+            last=long_date(last),
+        )
+    return f"{text} ({zone})"

@@ -1,12 +1,16 @@
-"""Biographies: plain text or a small subset of Markdown, turned into safe HTML.
+"""Text typed by organisers: biographies turned into safe HTML, names turned into slugs.
 
 Markdown is rendered first (inline HTML included), then everything goes through nh3 (the Rust
 ammonia sanitiser) with a short allow-list: whatever an organiser types, no script, no
 event handler, no javascript: link reaches a page."""
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from models.speaker import search_key
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -28,3 +32,18 @@ def render_markdown(source: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(cleaned)
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, max_length: int | None = None) -> str:
+    """e.g. "Hélène Dupré" → "helene-dupre": accents folded the way search_key folds them
+    (é → e, œ → oe), letters with no ASCII form left out (ø), lower case, every run of
+    other characters (’ included) one "-", none at either end; cut to max_length
+    characters. Empty when no ASCII letter or digit is left."""
+    folded = "".join(c for c in search_key(text) if c.isascii() or not c.isalnum())
+    slug = _NOT_SLUG.sub("-", folded).strip("-")
+    if max_length is not None:
+        slug = slug[:max_length].strip("-")
+    return slug

@@ -11,7 +11,7 @@ import config
 from app import create_app
 from extensions import db, limiter
 from services.calendar.feeds import rendered_feeds
-from services.documents.programmes import rendered_documents
+from services.documents.rendering import rendered_documents
 from tests.helpers import World, build_world
 
 

@@ -1,10 +1,23 @@
-"""Times entered in a territory's local time become the right UTC instants."""
+"""Times entered in a territory's local time become the right UTC instants, and every
+date and time is shown in the zone's own time, in French and in English."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
+from flask_babel import force_locale
 
-from services.local_time import NonexistentLocalTime, local_to_utc
+from services.local_time import (
+    NonexistentLocalTime,
+    clock,
+    duration,
+    hours,
+    local_to_utc,
+    numeric_when,
+    short_when,
+    span,
+    when,
+    window_when,
+)
 from tests.helpers import utc
 
 
@@ -40,3 +53,90 @@ def test_mayotte_is_utc_plus_three_all_year(app):
             2019, 3, 30, 23, 30
         )
         assert local_to_utc(date(2019, 7, 1), time(10, 0), "Indian/Mayotte") == utc(2019, 7, 1, 7)
+
+
+# Formatting ---------------------------------------------------------------------------------
+
+MONDAY_10 = utc(2019, 2, 25, 9)  # 10:00 in Paris, 12:00 in Mayotte
+MONDAY_1230 = utc(2019, 2, 25, 11, 30)
+TUESDAY_02 = utc(2019, 2, 26, 1)  # 02:00 the next day in Paris
+
+
+def test_clock_and_short_forms_are_in_the_zones_own_time(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert clock(MONDAY_10, "Europe/Paris") == "10:00"
+        assert clock(MONDAY_10, "Indian/Mayotte") == "12:00"
+        assert short_when(MONDAY_10, "Europe/Paris") == "lun. 25 févr. 10:00"
+        assert numeric_when(MONDAY_10, "Indian/Mayotte") == "25/02/2019 12:00"
+    with app.test_request_context(), force_locale("en"):
+        assert short_when(MONDAY_10, "Europe/Paris") == "Mon 25 Feb 10:00"
+        assert numeric_when(MONDAY_10, "Europe/Paris") == "25/02/2019 10:00"
+
+
+def test_duration_in_hours_and_minutes_never_negative():
+    assert duration(timedelta(minutes=65)) == "1 h 05"
+    assert duration(timedelta(hours=26)) == "26 h 00"
+    assert duration(timedelta(minutes=-5)) == "0 h 00"
+
+
+def test_when_names_the_zone_and_its_offset(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert when(MONDAY_10, MONDAY_1230, "Europe/Paris") == (
+            "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"
+        )
+        assert hours(MONDAY_10, MONDAY_1230, "Indian/Mayotte", with_zone=False) == "12:00 – 14:30"
+    with app.test_request_context(), force_locale("en"):
+        assert when(MONDAY_10, MONDAY_1230, "Indian/Mayotte") == (
+            "Monday 25 February 2019, 12:00 – 14:30 (Indian/Mayotte, UTC+03:00)"
+        )
+
+
+def test_when_ending_the_next_day_shows_that_day_short_or_in_full(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert when(MONDAY_10, TUESDAY_02, "Europe/Paris") == (
+            "lundi 25 février 2019, 10:00 – 26 févr. 02:00 (Europe/Paris, UTC+01:00)"
+        )
+        assert when(MONDAY_10, TUESDAY_02, "Europe/Paris", end_day_pattern="d MMMM") == (
+            "lundi 25 février 2019, 10:00 – 26 février 02:00 (Europe/Paris, UTC+01:00)"
+        )
+
+
+def test_span_names_the_zone_and_spells_out_another_end_day(app):
+    with app.test_request_context(), force_locale("fr"):
+        assert span(MONDAY_10, MONDAY_1230, "Europe/Paris") == (
+            "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris)"
+        )
+        assert span(MONDAY_10, TUESDAY_02, "Europe/Paris") == (
+            "lundi 25 février 2019, 10:00 – mardi 26 février 2019, 02:00 (Europe/Paris)"
+        )
+    with app.test_request_context(), force_locale("en"):
+        assert span(MONDAY_10, MONDAY_1230, "Indian/Mayotte") == (
+            "Monday 25 February 2019, 12:00 – 14:30 (Indian/Mayotte)"
+        )
+
+
+def test_window_from_midnight_to_midnight_is_shown_as_whole_days(app):
+    one_day = utc(2019, 2, 24, 23), utc(2019, 2, 25, 23)  # Monday in Paris
+    three_days = utc(2019, 2, 24, 23), utc(2019, 2, 27, 23)
+    with app.test_request_context(), force_locale("fr"):
+        assert window_when(*one_day, "Europe/Paris") == (
+            "lundi 25 février 2019 (journée entière) (Europe/Paris)"
+        )
+        assert window_when(*three_days, "Europe/Paris") == (
+            "du lundi 25 février 2019 au mercredi 27 février 2019 (journées entières) "
+            "(Europe/Paris)"
+        )
+        # Midnight in Paris is not midnight in Mayotte: there it is a span of hours.
+        assert window_when(*one_day, "Indian/Mayotte") == (
+            "lundi 25 février 2019, 02:00 – mardi 26 février 2019, 02:00 (Indian/Mayotte)"
+        )
+        assert window_when(MONDAY_10, MONDAY_1230, "Europe/Paris") == (
+            span(MONDAY_10, MONDAY_1230, "Europe/Paris")
+        )
+    with app.test_request_context(), force_locale("en"):
+        assert window_when(*one_day, "Europe/Paris") == (
+            "Monday 25 February 2019 (all day) (Europe/Paris)"
+        )
+        assert window_when(*three_days, "Europe/Paris") == (
+            "from Monday 25 February 2019 to Wednesday 27 February 2019 (full days) (Europe/Paris)"
+        )

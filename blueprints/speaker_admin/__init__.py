@@ -8,7 +8,6 @@ from wtforms import SelectChoice
 from blueprints.access import require, require_login
 from blueprints.form_helpers import Refusal, attempt
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
-from blueprints.speakers import speaker_helpers
 from extensions import db
 from models import Speaker
 from services.calendar.private_feeds import regenerate, speaker_feed_link
@@ -29,7 +28,6 @@ from services.planning.speakers import (
 bp = Blueprint("speaker_admin", __name__, url_prefix="/board/speakers")
 # Every page here is for signed-in organisers.
 bp.before_request(require_login)
-bp.context_processor(speaker_helpers)
 
 
 def _require_speaker_editor() -> None:

@@ -1,19 +1,15 @@
 """Speakers: the public list and profiles (organisers also see private details there; they
 edit records in blueprints/speaker_admin)."""
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.template_helpers import long_date
 from extensions import db
-from models import Availability, Speaker
+from models import Speaker
 from services.calendar.private_feeds import feed_link_of
 from services.permissions import can_edit_speakers, can_remove_speaker, can_see_drafts
-from services.planning.engagements import Engagement, engagements_of
+from services.planning.engagements import engagements_of
 from services.planning.speakers import search_speakers
 from services.planning.warnings import speakers_warnings
 from services.text import render_markdown
@@ -24,50 +20,6 @@ bp = Blueprint("speakers", __name__)
 # Beyond this, the page number is not a page anyone reached by following links (and its
 # offset would overflow the database's integers).
 MAX_PAGE = 1_000_000
-
-
-# Formatting -------------------------------------------------------------------------------
-
-
-def _span(start: datetime, end: datetime) -> str:
-    if start.date() == end.date():
-        return f"{long_date(start.date())}, {start:%H:%M} – {end:%H:%M}"
-    return f"{long_date(start.date())}, {start:%H:%M} – {long_date(end.date())}, {end:%H:%M}"
-
-
-def engagement_when(engagement: Engagement) -> str:
-    """e.g. "lundi 25 février 2019, 14:30 – 16:00 (Europe/Paris)", in the stop's own time."""
-    zone_name = engagement.stop.territory.timezone
-    zone = ZoneInfo(zone_name)
-    start, end = engagement.starts_at.astimezone(zone), engagement.ends_at.astimezone(zone)
-    return f"{_span(start, end)} ({zone_name})"
-
-
-def availability_when(window: Availability, zone_name: str) -> str:
-    """A window in the speaker's zone; whole days are shown as days, without midnight."""
-    zone = ZoneInfo(zone_name)
-    start, end = window.starts_at.astimezone(zone), window.ends_at.astimezone(zone)
-    if start.time() == time(0) and end.time() == time(0):
-        first, last = start.date(), end.date().fromordinal(end.date().toordinal() - 1)
-        if first == last:
-            text = _("%(day)s (journée entière)", day=long_date(first))
-        else:
-            text = _(
-                "du %(first)s au %(last)s (journées entières)",
-                first=long_date(first),
-                last=long_date(last),
-            )
-    else:
-        text = _span(start, end)
-    return f"{text} ({zone_name})"
-
-
-@bp.context_processor
-def speaker_helpers() -> dict:
-    return {"engagement_when": engagement_when, "availability_when": availability_when}
-
-
-# Pages ---------------------------------------------------------------------------------------
 
 
 def _page_number() -> int:

@@ -7,8 +7,6 @@ other participating territories may see who registered."""
 
 import csv
 import io
-import re
-import unicodedata
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -42,6 +40,7 @@ from services.planning import tours
 from services.planning.speakers import all_speakers
 from services.registration import registrations as registering
 from services.registration import workshops as service
+from services.text import slugify
 
 bp = Blueprint("workshop_admin", __name__)
 # Workshop administration is for signed-in organisers.
@@ -437,11 +436,6 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(CSV_INJECTION_STARTS) else text
 
 
-def _ascii_slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-
-
 ATTENDANCE_LABELS = {True: _l("Présent·e"), False: _l("Absent·e"), None: ""}
 
 
@@ -480,7 +474,7 @@ def export(workshop_id: int):
                 ATTENDANCE_LABELS[registration.attended],
             )
         )
-    filename = f"inscrits-{_ascii_slug(workshop.title) or workshop.id}.csv"
+    filename = f"inscrits-{slugify(workshop.title, max_length=60) or workshop.id}.csv"
     return Response(
         buffer.getvalue().encode("utf-8"),
         content_type="text/csv; charset=utf-8",

@@ -1,26 +1,22 @@
 """Calendar feeds (RFC 5545, METHOD:PUBLISH) of stops, round tables and workshops.
 
 The bytes depend only on the data: DTSTAMP is each item's last change, items are sorted,
-so an unchanged feed is byte-identical and its ETag (from the feed revision) is stable.
-Loading uses joined and subquery eager loading, so a feed costs the same number of
-queries for 10 items as for 10,000.
+so an unchanged feed is byte-identical and its ETag (from the feed revision, see
+freshness.py) is stable. Loading uses joined and subquery eager loading, so a feed costs
+the same number of queries for 10 items as for 10,000. What each item says is in
+feed_items.py.
 """
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
 from models import (
-    PARTICIPANT_ROLE_LABELS,
-    FeedRevision,
     Registration,
-    RegistrationStatus,
     RoundTable,
     RoundTableParticipant,
     StopSpeaker,
@@ -34,29 +30,13 @@ from models import (
 )
 from services.caching import RenderedCache
 from services.calendar import ical
-from services.urls import absolute_url, base_url
+from services.calendar.feed_items import FeedItem, round_table_item, stop_item, workshop_item
 
 REFRESH_INTERVAL = timedelta(hours=1)
 CANCELLED_PREFIX = "ANNULÉ – "
-# Part of every ETag: a change in how feeds are written must change them all.
+# Part of every ETag (see freshness.py): a change in how feeds are written must change
+# them all.
 FEED_FORMAT = "1"
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    uid: str
-    sequence: int
-    dtstamp: datetime
-    starts_at: datetime
-    ends_at: datetime
-    zone: str
-    summary: str
-    location: str
-    geo: tuple[float, float] | None
-    url: str
-    description: str
-    categories: tuple[str, ...]
-    status: str  # CONFIRMED | TENTATIVE | CANCELLED
 
 
 @dataclass
@@ -64,133 +44,6 @@ class Feed:
     name: str
     description: str
     items: list[FeedItem] = field(default_factory=list)
-
-
-def _people(listings) -> list[str]:
-    return [
-        f"{p.speaker.name} ({str(PARTICIPANT_ROLE_LABELS[p.role]).lower()}"
-        + (f", {p.speaker.title})" if p.speaker.title else ")")
-        for p in listings
-    ]
-
-
-def _lines(*parts: str | None) -> str:
-    return "\n".join(part for part in parts if part)
-
-
-def _stop_status(stop: TourStop) -> str:
-    return {
-        StopStatus.CONFIRMED: "CONFIRMED",
-        StopStatus.CANCELLED: "CANCELLED",
-        StopStatus.DRAFT: "TENTATIVE",
-    }[stop.status]
-
-
-def _stop_location(stop: TourStop) -> str:
-    parts = [stop.venue_name, " ".join(stop.address.split()), stop.territory.name]
-    return ", ".join(p for p in parts if p)
-
-
-def stop_item(stop: TourStop) -> FeedItem:
-    speakers = _people(stop.speakers)
-    tables = [f"{t.local_start:%H:%M} {t.title}" for t in stop.round_tables]
-    return FeedItem(
-        uid=stop.uid,
-        sequence=stop.sequence,
-        dtstamp=stop.updated_at,
-        starts_at=stop.starts_at,
-        ends_at=stop.ends_at,
-        zone=stop.territory.timezone,
-        summary=f"Tournée French Impact – {stop.territory.name}",
-        location=_stop_location(stop),
-        geo=stop.coordinates,
-        url=absolute_url("public.stop", stop_id=stop.id),
-        description=_lines(
-            f"Territoire : {stop.territory.name}",
-            f"Structure hôte : {stop.host_organisation.name}" if stop.host_organisation else None,
-            "Intervenant·es : " + "; ".join(speakers) if speakers else None,
-            "Tables rondes : " + "; ".join(tables) if tables else None,
-            stop.description,
-        ),
-        categories=("Étape",),
-        status=_stop_status(stop),
-    )
-
-
-def round_table_item(table: RoundTable) -> FeedItem:
-    stop = table.stop
-    location = ", ".join(p for p in (table.room, _stop_location(stop)) if p)
-    categories = ("Table ronde", table.challenge.name) if table.challenge else ("Table ronde",)
-    speakers = _people(table.participants)
-    return FeedItem(
-        uid=table.uid,
-        sequence=table.sequence,
-        dtstamp=max(table.updated_at, stop.updated_at),
-        starts_at=table.starts_at,
-        ends_at=table.ends_at,
-        zone=stop.territory.timezone,
-        summary=f"Table ronde : {table.title}",
-        location=location,
-        geo=stop.coordinates,
-        url=absolute_url("public.stop", stop_id=stop.id) + f"#table-ronde-{table.id}",
-        description=_lines(
-            f"Étape : {stop.territory.name}",
-            f"Défi : {table.challenge.name}" if table.challenge else None,
-            "Intervenant·es : " + "; ".join(speakers) if speakers else None,
-            table.description,
-        ),
-        categories=categories,
-        status=_stop_status(stop),
-    )
-
-
-def _workshop_status(workshop: Workshop) -> str:
-    return {
-        WorkshopStatus.OPEN: "CONFIRMED",
-        WorkshopStatus.CANCELLED: "CANCELLED",
-        WorkshopStatus.DRAFT: "TENTATIVE",
-    }[workshop.status]
-
-
-def workshop_item(workshop: Workshop, registration: Registration | None = None) -> FeedItem:
-    """A workshop; seen through a participant's registration, their own status shows."""
-    host = workshop.host_territory
-    location = ", ".join(
-        p
-        for p in (workshop.venue_name, " ".join(workshop.address.split()), workshop.online_url)
-        if p
-    )
-    status, sequence, dtstamp = _workshop_status(workshop), workshop.sequence, workshop.updated_at
-    if registration is not None:
-        if status != "CANCELLED":
-            status = {
-                RegistrationStatus.CONFIRMED: "CONFIRMED",
-                RegistrationStatus.WAITLISTED: "TENTATIVE",
-                RegistrationStatus.CANCELLED: "CANCELLED",
-            }[registration.status]
-        sequence = max(sequence, registration.calendar_sequence)
-        dtstamp = max(dtstamp, registration.updated_at)
-    facilitators = [s.name for s in workshop.facilitators]
-    return FeedItem(
-        uid=workshop.uid,
-        sequence=sequence,
-        dtstamp=dtstamp,
-        starts_at=workshop.starts_at,
-        ends_at=workshop.ends_at,
-        zone=host.timezone,
-        summary=f"Atelier : {workshop.title}",
-        location=location,
-        geo=(host.latitude, host.longitude) if host.latitude is not None else None,
-        url=absolute_url("workshops.detail", workshop_id=workshop.id),
-        description=_lines(
-            f"Défi : {workshop.challenge.name}",
-            "Territoires : " + ", ".join(t.name for t in workshop.territories),
-            "Animation : " + ", ".join(facilitators) if facilitators else None,
-            workshop.description,
-        ),
-        categories=("Atelier inter-territoires", workshop.challenge.name),
-        status=status,
-    )
 
 
 def _event(item: FeedItem, organizer: ical.icalendar.vCalAddress) -> ical.icalendar.Event:
@@ -223,8 +76,7 @@ def render(feed: Feed) -> bytes:
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same hour, in the form Outlook reads
     calendar.add("x-wr-timezone", "Europe/Paris")
-    organizer = ical.icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_ORGANIZER']}")
-    organizer.params["cn"] = ical.one_line(current_app.config["MAIL_ORGANIZER_NAME"])
+    organizer = ical.organizer()
     unique = {item.uid: item for item in feed.items}.values()
     for item in sorted(unique, key=lambda i: (i.starts_at, i.uid)):
         calendar.add_component(_event(item, organizer))
@@ -412,30 +264,3 @@ def participant_feed(email: str) -> Feed:
         description="Vos inscriptions aux ateliers inter-territoires.",
         items=[workshop_item(r.workshop, registration=r) for r in registrations],
     )
-
-
-# Freshness -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Freshness:
-    etag: str
-    last_modified: datetime | None
-
-
-def freshness(feed_key: str, participant_email: str | None = None) -> Freshness:
-    """The feed's validators, from one small query: no calendar is built to answer 304."""
-    revision = select(FeedRevision.revision).where(FeedRevision.id == 1).scalar_subquery()
-    changed_at = select(FeedRevision.changed_at).where(FeedRevision.id == 1).scalar_subquery()
-    columns = [revision, changed_at]
-    if participant_email is not None:
-        mine = Registration.email == participant_email
-        columns += [
-            select(func.max(Registration.updated_at)).where(mine).scalar_subquery(),
-            select(func.count(Registration.id)).where(mine).scalar_subquery(),
-        ]
-    values = db.session.execute(select(*columns)).one()
-    parts = [FEED_FORMAT, base_url(), feed_key, *map(str, values)]
-    digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
-    moments = [m for m in values if isinstance(m, datetime)]
-    return Freshness(etag=f'"{digest}"', last_modified=max(moments) if moments else None)

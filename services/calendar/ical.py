@@ -6,6 +6,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import icalendar
+from flask import current_app
 
 PRODID = "-//Tournée French Impact//Planification//FR"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -19,6 +20,19 @@ def clean_text(text: str) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(clean_text(text).split())
+
+
+def location(*parts: str | None) -> str:
+    """A LOCATION value: the parts that are not empty, each on one line, joined by ", "
+    (e.g. "Solilab, 8 rue Saint-Domingue 44200 Nantes, Nantes Métropole")."""
+    return ", ".join(filter(None, (one_line(part or "") for part in parts)))
+
+
+def organizer() -> icalendar.vCalAddress:
+    """The ORGANIZER of every event we publish or send: the configured address and name."""
+    address = icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_ORGANIZER']}")
+    address.params["cn"] = one_line(current_app.config["MAIL_ORGANIZER_NAME"])
+    return address
 
 
 def _paris_rules() -> icalendar.Timezone:

@@ -1,14 +1,8 @@
 """Calendar invitations sent with registration mails (iTIP REQUEST and CANCEL)."""
 
-from flask import current_app
-
-from models import Registration, Workshop
+from models import Registration
 from services.calendar import ical
-
-
-def _location(workshop: Workshop) -> str:
-    parts = [workshop.venue_name, " ".join(workshop.address.split()), workshop.online_url]
-    return ical.one_line(", ".join(p for p in parts if p))
+from services.calendar.feed_items import workshop_location
 
 
 def workshop_invitation(
@@ -27,13 +21,12 @@ def workshop_invitation(
     event.add("dtend", ical.local(workshop.ends_at, zone))
     event.add("summary", ical.one_line(workshop.title))
     event.add("description", ical.clean_text(description))
-    if _location(workshop):
-        event.add("location", _location(workshop))
+    place = workshop_location(workshop)
+    if place:
+        event.add("location", place)
     event.add("url", url)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    organizer = ical.icalendar.vCalAddress(f"mailto:{current_app.config['MAIL_ORGANIZER']}")
-    organizer.params["cn"] = ical.one_line(current_app.config["MAIL_ORGANIZER_NAME"])
-    event.add("organizer", organizer)
+    event.add("organizer", ical.organizer())
     attendee = ical.icalendar.vCalAddress(f"mailto:{registration.email}")
     attendee.params.update(
         {

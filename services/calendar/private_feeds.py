@@ -6,7 +6,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 from models import FeedOwner, PrivateFeed, Speaker, User
-from models.types import new_token
+from models.types import could_be_token, new_token
 
 
 def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
@@ -60,6 +60,6 @@ def regenerate(link: PrivateFeed) -> PrivateFeed:
 
 
 def private_feed(token: str) -> PrivateFeed | None:
-    if not token or len(token) > 64:
+    if not could_be_token(token):
         return None
     return db.session.scalar(select(PrivateFeed).where(PrivateFeed.token == token))

@@ -8,9 +8,8 @@ hold their few fixed words in French.
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -26,7 +25,7 @@ from models import (
     Workshop,
 )
 from models.speaker import search_key
-from services.local_time import utc_offset_label
+from services.local_time import when
 
 # Numbered empty rows at the end of a sign-in sheet, for people who come without registering.
 WALK_IN_ROWS = 5
@@ -55,15 +54,10 @@ class Badge:
 
 
 def _when(starts_at: datetime, ends_at: datetime, zone: str) -> str:
-    """e.g. "mercredi 12 juin 2019, 14:00 – 16:00 (Europe/Paris, UTC+02:00)", in French."""
-    start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
+    """e.g. "mercredi 12 juin 2019, 14:00 – 16:00 (Europe/Paris, UTC+02:00)", in French; an
+    end on another day shows its month in full."""
     with force_locale("fr"):
-        day = format_date(start.date(), "EEEE d MMMM y")
-        if start.date() == end.date():
-            span = f"{start:%H:%M} – {end:%H:%M}"
-        else:
-            span = f"{start:%H:%M} – {format_date(end.date(), 'd MMMM')} {end:%H:%M}"
-    return f"{day}, {span} ({zone}, {utc_offset_label(starts_at, zone)})"
+        return when(starts_at, ends_at, zone, end_day_pattern="d MMMM")
 
 
 def _by_name(name: str, tie: int) -> tuple[str, str, int]:

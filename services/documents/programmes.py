@@ -1,105 +1,24 @@
-"""Printable programmes rendered by WeasyPrint from our own templates (templates/print/).
+"""The printable programmes' content: a tour's and a stop's programme for the templates of
+templates/print/ (turned into PDF by rendering.py).
 
-Only files under static/ can be fetched while rendering: the fetcher refuses any other
-file, any network address and any redirect, so no text an organiser types can make the
-server read a local file or call a network service. A document is rendered once per
-version of what it shows and then served from memory.
+The context functions turn the plan into plain display strings, computed in French (the
+documents are French whatever the reader's locale, and their ETag does not depend on it):
+the templates only print them, and Jinja escapes every one of them.
 """
 
-import hashlib
-import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import date
-from email.message import EmailMessage
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from flask_babel import force_locale, format_date
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from extensions import db
-from models import FeedRevision, Speaker, TourStop, Workshop
+from models import Speaker, TourStop, Workshop
 from models.speaker import search_key
-from services.caching import RenderedCache
 from services.local_time import hours, long_date, when
 from services.planning import tours
 from services.registration import registrations, workshops
-
-STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
-# The base URL of documents while rendering: only /static/ under it is ever served.
-PRINT_BASE = "https://print.invalid/"
-DOCUMENT_FORMAT = "1"
-
-rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
-
-
-class FetchRefused(Exception):
-    """A resource outside static/ was asked for while rendering."""
-
-
-def static_file_for(url: str) -> Path:
-    """The file under static/ that a URL names, or FetchRefused."""
-    parts = urlsplit(url)
-    if f"{parts.scheme}://{parts.netloc}/" != PRINT_BASE or not parts.path.startswith("/static/"):
-        raise FetchRefused(f"refused (not a static file of ours): {url[:200]}")
-    path = (STATIC_DIR / unquote(parts.path[len("/static/") :])).resolve()
-    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
-        raise FetchRefused(f"refused (no such static file): {url[:200]}")
-    return path
-
-
-def _fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        """WeasyPrint's fetcher, reduced to our static files: no file://, no http(s)://,
-        no data from anywhere else, no redirect to follow."""
-
-        def __init__(self):
-            super().__init__(allowed_protocols=("https",), allow_redirects=False)
-
-        def fetch(self, url, headers=None):
-            path = static_file_for(url)
-            header = EmailMessage()
-            header["Content-Type"] = (
-                mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            )
-            return URLFetcherResponse(url, path.read_bytes(), header, 200)
-
-    return StaticOnlyFetcher()
-
-
-def render_pdf(html: str, title: str, author: str = "Tournée French Impact") -> bytes:
-    """A tagged PDF (PDF/UA-1) with its title, author and language."""
-    # Imported here: WeasyPrint loads Pango when imported, which only PDF requests need.
-    from weasyprint import HTML
-
-    fetcher = _fetcher()
-    document = HTML(string=html, base_url=PRINT_BASE, url_fetcher=fetcher).render()
-    document.metadata.title = title
-    document.metadata.authors = [author]
-    document.metadata.lang = "fr"
-    return document.write_pdf(pdf_variant="pdf/ua-1")
-
-
-def data_version(workshop_ids: list[int] | None = None) -> str:
-    """What the documents show, in one query: the plan's revision, and for workshops their
-    registrations' revision (every registration change bumps it)."""
-    revision = select(FeedRevision.revision).where(FeedRevision.id == 1).scalar_subquery()
-    columns = [revision]
-    if workshop_ids:
-        columns.append(
-            select(func.coalesce(func.sum(Workshop.registrations_revision), 0))
-            .where(Workshop.id.in_(workshop_ids))
-            .scalar_subquery()
-        )
-    return "-".join(map(str, db.session.execute(select(*columns)).one()))
-
-
-def document_etag(kind: str, key: str, version: str) -> str:
-    digest = hashlib.sha256(f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}".encode()).hexdigest()
-    return f'"{digest[:40]}"'
 
 
 def workshop_ids_of_tour(tour) -> list[int]:
@@ -110,11 +29,7 @@ def workshop_ids_of_stop(stop) -> list[int]:
     return list(db.session.scalars(select(Workshop.id).where(Workshop.stop_id == stop.id)))
 
 
-# --- The programmes' content -------------------------------------------------------------
-#
-# The context functions below turn the plan into plain display strings, computed in French
-# (the documents are French whatever the reader's locale, and their ETag does not depend on
-# it): the templates only print them, and Jinja escapes every one of them.
+# --- Typography ----------------------------------------------------------------------------
 
 _SPACE_BEFORE_HIGH_SIGN = re.compile(r"[ \t]+([;!?])")
 _SPACE_BEFORE_COLON = re.compile(r"[ \t]+([:»])")

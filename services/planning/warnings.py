@@ -9,15 +9,16 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 from flask import current_app
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from models import ParticipantRole, Speaker, Territory, TourStop
+from services.local_time import clock, duration, long_date, short_when
 from services.planning.engagements import Engagement, engagements_of
 
 EARTH_RADIUS_KM = 6371.0
@@ -74,16 +75,6 @@ def great_circle_km(a: Territory, b: Territory) -> float | None:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
 
-def format_duration(delta: timedelta) -> str:
-    minutes = max(0, round(delta.total_seconds() / 60))
-    return f"{minutes // 60} h {minutes % 60:02d}"
-
-
-def _short_time(stop: TourStop, instant: datetime) -> str:
-    local = instant.astimezone(stop.zone)
-    return format_date(local.date(), "EEE d MMM") + local.strftime(" %H:%M")
-
-
 def principal_overlaps(stops: Sequence[TourStop], principal: str) -> list[PlanningWarning]:
     """The tour's principal is expected at every stop: two stops at once is a conflict."""
     ordered = sorted(stops, key=lambda s: s.starts_at)
@@ -118,15 +109,15 @@ def _journey_shortfall(
     if distance is None and needed == rule.overseas_min:
         return _(
             "un trajet vers ou depuis l’outre-mer demande au moins %(needed)s",
-            needed=format_duration(needed),
+            needed=duration(needed),
         )
     return _(
         "le trajet de %(km)s km demande au moins %(needed)s (%(speed)s km/h de moyenne "
         "et %(transfer)s de transfert)",
         km=round(distance or 0),
-        needed=format_duration(needed),
+        needed=duration(needed),
         speed=round(rule.average_speed_kmh),
-        transfer=format_duration(rule.min_transfer),
+        transfer=duration(rule.min_transfer),
     )
 
 
@@ -148,10 +139,10 @@ def journey_shortfalls(stops: Sequence[TourStop], rule: JourneyRule) -> list[Pla
                     "Trajet trop court entre %(first)s (fin %(end)s) et %(second)s "
                     "(début %(start)s) : %(gap)s seulement, alors que %(reason)s.",
                     first=previous.territory.name,
-                    end=_short_time(previous, previous.ends_at),
+                    end=short_when(previous.ends_at, previous.territory.timezone),
                     second=following.territory.name,
-                    start=_short_time(following, following.starts_at),
-                    gap=format_duration(gap),
+                    start=short_when(following.starts_at, following.territory.timezone),
+                    gap=duration(gap),
                     reason=reason,
                 ),
                 (previous.id, following.id),
@@ -178,7 +169,7 @@ def calendar_conflicts(stops: Sequence[TourStop]) -> list[PlanningWarning]:
     warnings = []
     for stop in stops:
         for day in local_days(stop):
-            when = format_date(day, "EEEE d MMMM y")
+            when = long_date(day)
             holiday = _public_holidays(stop.territory.holiday_subdivision, day.year, language).get(
                 day
             )
@@ -216,11 +207,11 @@ def round_table_problems(stop: TourStop) -> list[PlanningWarning]:
                 "La table ronde « %(title)s » (%(start)s – %(end)s) déborde des horaires de "
                 "l’étape de %(territory)s (%(stop_start)s – %(stop_end)s).",
                 title=table.title,
-                start=_clock(stop, table.starts_at),
-                end=_clock(stop, table.ends_at),
+                start=clock(table.starts_at, stop.territory.timezone),
+                end=clock(table.ends_at, stop.territory.timezone),
                 territory=stop.territory.name,
-                stop_start=_clock(stop, stop.starts_at),
-                stop_end=_clock(stop, stop.ends_at),
+                stop_start=clock(stop.starts_at, stop.territory.timezone),
+                stop_end=clock(stop.ends_at, stop.territory.timezone),
             )
             warnings.append(PlanningWarning("outside_stop_hours", message, *where))
         roles = [p.role for p in table.participants]
@@ -257,10 +248,6 @@ def round_table_problems(stop: TourStop) -> list[PlanningWarning]:
                 PlanningWarning("room_clash", message, (stop.id,), (first.id, second.id))
             )
     return warnings
-
-
-def _clock(stop: TourStop, instant: datetime) -> str:
-    return instant.astimezone(stop.zone).strftime("%H:%M")
 
 
 def _where(*engagements: Engagement) -> dict:
@@ -301,7 +288,7 @@ def speaker_problems(
             message = _(
                 "%(name)s n’a que %(gap)s entre %(first)s et %(second)s, alors que %(reason)s.",
                 name=speaker.name,
-                gap=format_duration(gap),
+                gap=duration(gap),
                 first=previous.place,
                 second=following.place,
                 reason=reason,
@@ -318,7 +305,7 @@ def _availability_problems(speaker: Speaker, engagements: Sequence[Engagement]) 
     unavailable = [w for w in speaker.availabilities if w.kind.value == "unavailable"]
     warnings = []
     for engagement in engagements:
-        when = _short_time(engagement.stop, engagement.starts_at)
+        when = short_when(engagement.starts_at, engagement.stop.territory.timezone)
         if any(w.overlaps(engagement.starts_at, engagement.ends_at) for w in unavailable):
             message = _(
                 "%(name)s a indiqué être indisponible pour %(place)s (%(when)s).",

@@ -26,7 +26,7 @@ from models import (
     WorkshopStatus,
     normalise_email,
 )
-from models.types import new_token
+from models.types import could_be_token, new_token
 from services.calendar.private_feeds import participant_feed_link
 from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
@@ -232,7 +232,7 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
 
 
 def registration_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 64:
+    if not could_be_token(token):
         return None
     return db.session.scalar(select(Registration).where(Registration.token == token))
 

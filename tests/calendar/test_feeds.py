@@ -284,6 +284,16 @@ def test_etag_round_trip_answers_304_with_an_empty_body(app, client, world, prog
     assert changed.headers["ETag"] != etag
 
 
+def test_download_name_folds_accents_instead_of_dropping_them(app, client, world):
+    with app.app_context():
+        speaker = Speaker(name="Hélène Dupré")
+        db.session.add(speaker)
+        db.session.commit()
+        speaker_id = speaker.id
+    response = get_feed(client, f"/calendar/speakers/{speaker_id}.ics")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="helene-dupre.ics"'
+
+
 def test_feed_is_text_calendar_whatever_the_accept_header(client, world, programme):
     response = client.get(TOUR_FEED, headers={"Accept": "application/json"})
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"

@@ -22,7 +22,7 @@ from models import (
     TourStop,
     WorkshopStatus,
 )
-from services.documents import programmes
+from services.documents import programmes, rendering
 from tests.factories import (
     add_challenge,
     add_round_table,
@@ -340,7 +340,7 @@ def test_tour_programme_is_cached_by_etag_and_changes_with_the_plan(app, client,
     assert first.data == second.data
     # Rendered again from scratch (another worker, a restart): the same bytes for the same
     # strong ETag.
-    programmes.rendered_documents.clear()
+    rendering.rendered_documents.clear()
     assert client.get(TOUR_PDF).data == first.data
 
     unchanged = client.get(TOUR_PDF, headers={"If-None-Match": first.headers["ETag"]})
@@ -409,13 +409,13 @@ def test_programme_prints_markup_in_a_description_as_text(app, client, world, no
     ],
 )
 def test_static_file_for_refuses_anything_but_our_static_files(url):
-    with pytest.raises(programmes.FetchRefused):
-        programmes.static_file_for(url)
+    with pytest.raises(rendering.FetchRefused):
+        rendering.static_file_for(url)
 
 
 def test_static_file_for_serves_our_print_stylesheet():
-    path = programmes.static_file_for("https://print.invalid/static/css/print.css")
-    assert path.is_relative_to(programmes.STATIC_DIR)
+    path = rendering.static_file_for("https://print.invalid/static/css/print.css")
+    assert path.is_relative_to(rendering.STATIC_DIR)
     assert path.name == "print.css" and path.is_file()
 
 
@@ -427,7 +427,7 @@ def test_render_pdf_loads_no_file_and_no_address_an_html_names(app, no_network):
         '<img src="https://print.invalid/static/css/../../../etc/passwd"></body></html>'
     )
     with app.app_context():
-        body = programmes.render_pdf(html, "Essai")
+        body = rendering.render_pdf(html, "Essai")
     assert body.startswith(b"%PDF-")
     assert b"root:" not in body
     reader = pypdf.PdfReader(io.BytesIO(body))

@@ -1,0 +1,94 @@
+"""Printable documents rendered by WeasyPrint from our own templates (templates/print/).
+
+Only files under static/ can be fetched while rendering: the fetcher refuses any other
+file, any network address and any redirect, so no text an organiser types can make the
+server read a local file or call a network service. A document is rendered once per
+version of what it shows (its ETag) and then served from memory.
+"""
+
+import hashlib
+import mimetypes
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import func, select
+
+from extensions import db
+from models import FeedRevision, Workshop
+from services.caching import RenderedCache
+
+STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
+# The base URL of documents while rendering: only /static/ under it is ever served.
+PRINT_BASE = "https://print.invalid/"
+DOCUMENT_FORMAT = "1"
+
+rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
+
+
+class FetchRefused(Exception):
+    """A resource outside static/ was asked for while rendering."""
+
+
+def static_file_for(url: str) -> Path:
+    """The file under static/ that a URL names, or FetchRefused."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}/" != PRINT_BASE or not parts.path.startswith("/static/"):
+        raise FetchRefused(f"refused (not a static file of ours): {url[:200]}")
+    path = (STATIC_DIR / unquote(parts.path[len("/static/") :])).resolve()
+    if not path.is_relative_to(STATIC_DIR) or not path.is_file():
+        raise FetchRefused(f"refused (no such static file): {url[:200]}")
+    return path
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """WeasyPrint's fetcher, reduced to our static files: no file://, no http(s)://,
+        no data from anywhere else, no redirect to follow."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("https",), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            path = static_file_for(url)
+            header = EmailMessage()
+            header["Content-Type"] = (
+                mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            )
+            return URLFetcherResponse(url, path.read_bytes(), header, 200)
+
+    return StaticOnlyFetcher()
+
+
+def render_pdf(html: str, title: str, author: str = "Tournée French Impact") -> bytes:
+    """A tagged PDF (PDF/UA-1) with its title, author and language."""
+    # Imported here: WeasyPrint loads Pango when imported, which only PDF requests need.
+    from weasyprint import HTML
+
+    fetcher = _fetcher()
+    document = HTML(string=html, base_url=PRINT_BASE, url_fetcher=fetcher).render()
+    document.metadata.title = title
+    document.metadata.authors = [author]
+    document.metadata.lang = "fr"
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def data_version(workshop_ids: list[int] | None = None) -> str:
+    """What the documents show, in one query: the plan's revision, and for workshops their
+    registrations' revision (every registration change bumps it)."""
+    revision = select(FeedRevision.revision).where(FeedRevision.id == 1).scalar_subquery()
+    columns = [revision]
+    if workshop_ids:
+        columns.append(
+            select(func.coalesce(func.sum(Workshop.registrations_revision), 0))
+            .where(Workshop.id.in_(workshop_ids))
+            .scalar_subquery()
+        )
+    return "-".join(map(str, db.session.execute(select(*columns)).one()))
+
+
+def document_etag(kind: str, key: str, version: str) -> str:
+    digest = hashlib.sha256(f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}".encode()).hexdigest()
+    return f'"{digest[:40]}"'

@@ -1,0 +1,25 @@
+"""Slugs for download names: accents folded, not dropped."""
+
+from services.text import slugify
+
+
+def test_slug_folds_accents_and_ligatures():
+    assert slugify("Hélène Dupré") == "helene-dupre"
+    assert slugify("Œuvre commune à Mayotte") == "oeuvre-commune-a-mayotte"
+    assert slugify("Réemploi & économie circulaire") == "reemploi-economie-circulaire"
+
+
+def test_slug_has_single_dashes_and_none_at_either_end():
+    assert slugify("  -- Table ronde : « Mobilités » ! --  ") == "table-ronde-mobilites"
+    assert slugify("L’ESS, 2019/2020") == "l-ess-2019-2020"
+
+
+def test_slug_leaves_out_what_has_no_ascii_form():
+    assert slugify("Søren") == "sren"
+    assert slugify("…") == ""
+
+
+def test_slug_is_cut_to_max_length_without_a_trailing_dash():
+    assert slugify("abc def ghi", max_length=4) == "abc"
+    assert slugify("abc def ghi", max_length=7) == "abc-def"
+    assert len(slugify("é" * 100, max_length=60)) == 60
