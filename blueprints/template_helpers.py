@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request
 from flask_babel import format_date, get_locale
 
-from models import STOP_STATUS_LABELS, StopStatus, TourStop
+from models import StopStatus, TourStop
 from services.local_time import hours, long_date, when
 
 
@@ -58,6 +58,5 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "fr"),
             "StopStatus": StopStatus,
-            "STOP_STATUS_LABELS": STOP_STATUS_LABELS,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }

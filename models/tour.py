@@ -1,7 +1,6 @@
 """A tour and its stops."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
 from models.territory import Organisation, Territory
-from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 
 class Tour(db.Model):
@@ -34,17 +33,10 @@ class Tour(db.Model):
         return f"<Tour {self.slug}>"
 
 
-class StopStatus(StrEnum):
-    DRAFT = "draft"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-
-
-STOP_STATUS_LABELS = {
-    StopStatus.DRAFT: _l("Brouillon"),
-    StopStatus.CONFIRMED: _l("Confirmée"),
-    StopStatus.CANCELLED: _l("Annulée"),
-}
+class StopStatus(LabelledEnum):
+    DRAFT = "draft", _l("Brouillon")
+    CONFIRMED = "confirmed", _l("Confirmée")
+    CANCELLED = "cancelled", _l("Annulée")
 
 
 class TourStop(db.Model):
@@ -114,7 +106,7 @@ class TourStop(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(STOP_STATUS_LABELS[self.status])
+        return self.status.label
 
     @property
     def coordinates(self) -> tuple[float, float] | None:

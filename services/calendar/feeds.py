@@ -17,7 +17,6 @@ from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
 from models import (
-    PARTICIPANT_ROLE_LABELS,
     FeedRevision,
     Registration,
     RegistrationStatus,
@@ -68,7 +67,7 @@ class Feed:
 
 def _people(listings) -> list[str]:
     return [
-        f"{p.speaker.name} ({str(PARTICIPANT_ROLE_LABELS[p.role]).lower()}"
+        f"{p.speaker.name} ({p.role.label.lower()}"
         + (f", {p.speaker.title})" if p.speaker.title else ")")
         for p in listings
     ]
