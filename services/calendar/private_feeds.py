@@ -1,5 +1,6 @@
 """Private calendar links: one per participant e-mail, speaker or organiser."""
 
+import logging
 import secrets
 
 from sqlalchemy import select
@@ -8,6 +9,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 from models import FeedOwner, PrivateFeed, Speaker, User
+
+log = logging.getLogger(__name__)
 
 
 def new_feed_token() -> str:
@@ -47,6 +50,7 @@ def regenerate(link: PrivateFeed) -> PrivateFeed:
     """A new token; the old address answers 404 from now on."""
     link.token = new_feed_token()
     db.session.flush()
+    log.info("private feed %s (%s) regenerated", link.id, link.owner)
     return link
 
 
