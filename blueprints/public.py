@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from blueprints.template_helpers import safe_next_url, stop_when
 from extensions import db
-from models import TERRITORY_KIND_LABELS, Territory, TourStop
+from models import Territory, TourStop
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
 from services.planning import tours
@@ -108,9 +108,7 @@ def stop(stop_id: int):
 
 @bp.get("/territories/")
 def territories():
-    return render_template(
-        "public/territories.html", territories=tours.all_territories(), kinds=TERRITORY_KIND_LABELS
-    )
+    return render_template("public/territories.html", territories=tours.all_territories())
 
 
 @bp.get("/territories/<slug>")

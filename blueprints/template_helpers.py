@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, request
 from flask_babel import format_date, get_locale
 
-from models import STOP_STATUS_LABELS, StopStatus, TourStop
+from models import StopStatus, TourStop
 from services.local_time import clock, hours, long_date, numeric_when, span, when, window_when
 
 
@@ -64,7 +64,6 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "fr"),
             "StopStatus": StopStatus,
-            "STOP_STATUS_LABELS": STOP_STATUS_LABELS,
             "current_path": request.full_path.rstrip("?") if request else "/",
             "engagement_when": engagement_when,
             "availability_when": availability_when,

@@ -2,27 +2,23 @@
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
 from models.round_table import (
-    PARTICIPANT_ROLE_LABELS,
     ParticipantRole,
     RoundTable,
     RoundTableParticipant,
     StopSpeaker,
 )
-from models.speaker import AVAILABILITY_LABELS, Availability, AvailabilityKind, Speaker
+from models.speaker import Availability, AvailabilityKind, Speaker
 from models.territory import (
-    TERRITORY_KIND_LABELS,
     Challenge,
     Organisation,
     Territory,
     TerritoryChallenge,
     TerritoryKind,
 )
-from models.tour import STOP_STATUS_LABELS, StopStatus, Tour, TourStop
+from models.tour import StopStatus, Tour, TourStop
 from models.types import UTCDateTime, utc_now
-from models.user import ROLE_LABELS, Role, User, normalise_email, user_territories
+from models.user import Role, User, normalise_email, user_territories
 from models.workshop import (
-    REGISTRATION_STATUS_LABELS,
-    WORKSHOP_STATUS_LABELS,
     MailStatus,
     OutboxMail,
     Registration,
@@ -34,13 +30,6 @@ from models.workshop import (
 )
 
 __all__ = [
-    "AVAILABILITY_LABELS",
-    "PARTICIPANT_ROLE_LABELS",
-    "REGISTRATION_STATUS_LABELS",
-    "ROLE_LABELS",
-    "STOP_STATUS_LABELS",
-    "TERRITORY_KIND_LABELS",
-    "WORKSHOP_STATUS_LABELS",
     "Availability",
     "AvailabilityKind",
     "Challenge",

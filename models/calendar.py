@@ -2,8 +2,8 @@
 private feed links."""
 
 from datetime import datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, event, insert, update
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
@@ -12,7 +12,7 @@ from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
 from models.territory import Challenge, Organisation, Territory
 from models.tour import Tour, TourStop
-from models.types import UTCDateTime, new_token, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_token, text_enum, utc_now
 from models.user import User
 from models.workshop import Workshop
 
@@ -67,10 +67,10 @@ def _bump_feed_revision(session: Session, _context, _instances) -> None:
         session.execute(insert(FeedRevision).values(id=1, revision=1, changed_at=now))
 
 
-class FeedOwner(StrEnum):
-    PARTICIPANT = "participant"
-    SPEAKER = "speaker"
-    ORGANISER = "organiser"
+class FeedOwner(LabelledEnum):
+    PARTICIPANT = "participant", _l("Participant·e")
+    SPEAKER = "speaker", _l("Intervenant·e")
+    ORGANISER = "organiser", _l("Organisateur·rice")
 
 
 class PrivateFeed(Model):

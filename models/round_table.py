@@ -1,7 +1,6 @@
 """Round tables at a stop, their speakers, and the speakers of a stop itself."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
@@ -11,22 +10,14 @@ from extensions import Model
 from models.speaker import Speaker
 from models.territory import Challenge
 from models.tour import TourStop
-from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 
-class ParticipantRole(StrEnum):
-    MODERATOR = "moderator"
-    PANELIST = "panelist"
-    KEYNOTE = "keynote"
-    HOST = "host"
-
-
-PARTICIPANT_ROLE_LABELS = {
-    ParticipantRole.MODERATOR: _l("Modération"),
-    ParticipantRole.PANELIST: _l("Intervention"),
-    ParticipantRole.KEYNOTE: _l("Discours"),
-    ParticipantRole.HOST: _l("Accueil"),
-}
+class ParticipantRole(LabelledEnum):
+    MODERATOR = "moderator", _l("Modération")
+    PANELIST = "panelist", _l("Intervention")
+    KEYNOTE = "keynote", _l("Discours")
+    HOST = "host", _l("Accueil")
 
 
 class RoundTable(Model):
@@ -90,7 +81,7 @@ class SpeakerListing:
 
     @property
     def role_label(self) -> str:
-        return str(PARTICIPANT_ROLE_LABELS[self.role])
+        return self.role.label
 
 
 class RoundTableParticipant(SpeakerListing, Model):

@@ -2,7 +2,6 @@
 
 import unicodedata
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, event
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import Model
 from models.territory import Territory
-from models.types import UTCDateTime, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, text_enum, utc_now
 
 
 def search_key(text: str) -> str:
@@ -67,15 +66,9 @@ def _keep_search_key(_mapper, _connection, speaker: Speaker) -> None:
     speaker.refresh_search_key()
 
 
-class AvailabilityKind(StrEnum):
-    AVAILABLE = "available"
-    UNAVAILABLE = "unavailable"
-
-
-AVAILABILITY_LABELS = {
-    AvailabilityKind.AVAILABLE: _l("Disponible"),
-    AvailabilityKind.UNAVAILABLE: _l("Indisponible"),
-}
+class AvailabilityKind(LabelledEnum):
+    AVAILABLE = "available", _l("Disponible")
+    UNAVAILABLE = "unavailable", _l("Indisponible")
 
 
 class Availability(Model):
@@ -98,7 +91,7 @@ class Availability(Model):
 
     @property
     def kind_label(self) -> str:
-        return str(AVAILABILITY_LABELS[self.kind])
+        return self.kind.label
 
     def covers(self, starts_at: datetime, ends_at: datetime) -> bool:
         return self.starts_at <= starts_at and ends_at <= self.ends_at

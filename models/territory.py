@@ -1,6 +1,5 @@
 """Territories, the organisations of their collectives, and the challenges they work on."""
 
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -8,28 +7,21 @@ from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import Model
-from models.types import text_enum
+from models.types import LabelledEnum, text_enum
 
 
-class TerritoryKind(StrEnum):
-    REGION = "region"
-    METROPOLIS = "metropole"
-    TOWN = "ville"
-    OVERSEAS_DEPARTMENT = "departement_outre_mer"
-    PUBLIC_TERRITORIAL_BODY = "etablissement_public_territorial"
-    INTERMUNICIPALITY = "pays_intercommunalite"
-    CLUSTER = "cluster"
+class TerritoryKind(LabelledEnum):
+    REGION = "region", _l("Région")
+    METROPOLIS = "metropole", _l("Métropole")
+    TOWN = "ville", _l("Ville")
+    OVERSEAS_DEPARTMENT = "departement_outre_mer", _l("Département d’outre-mer")
+    PUBLIC_TERRITORIAL_BODY = (
+        "etablissement_public_territorial",
+        _l("Établissement public territorial"),
+    )
+    INTERMUNICIPALITY = "pays_intercommunalite", _l("Pays / intercommunalité")
+    CLUSTER = "cluster", _l("Cluster")
 
-
-TERRITORY_KIND_LABELS = {
-    TerritoryKind.REGION: _l("Région"),
-    TerritoryKind.METROPOLIS: _l("Métropole"),
-    TerritoryKind.TOWN: _l("Ville"),
-    TerritoryKind.OVERSEAS_DEPARTMENT: _l("Département d’outre-mer"),
-    TerritoryKind.PUBLIC_TERRITORIAL_BODY: _l("Établissement public territorial"),
-    TerritoryKind.INTERMUNICIPALITY: _l("Pays / intercommunalité"),
-    TerritoryKind.CLUSTER: _l("Cluster"),
-}
 
 MAINLAND_ZONE = "Europe/Paris"
 
@@ -67,7 +59,7 @@ class Territory(Model):
 
     @property
     def kind_label(self) -> str:
-        return str(TERRITORY_KIND_LABELS[self.kind]) if self.kind else ""
+        return self.kind.label if self.kind else ""
 
     @property
     def challenges(self) -> list["Challenge"]:

@@ -1,7 +1,6 @@
 """A tour and its stops."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import Model
 from models.territory import Organisation, Territory
-from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 if TYPE_CHECKING:  # the modules that define them import this one
     from models.round_table import RoundTable, StopSpeaker
@@ -39,17 +38,10 @@ class Tour(Model):
         return f"<Tour {self.slug}>"
 
 
-class StopStatus(StrEnum):
-    DRAFT = "draft"
-    CONFIRMED = "confirmed"
-    CANCELLED = "cancelled"
-
-
-STOP_STATUS_LABELS = {
-    StopStatus.DRAFT: _l("Brouillon"),
-    StopStatus.CONFIRMED: _l("Confirmée"),
-    StopStatus.CANCELLED: _l("Annulée"),
-}
+class StopStatus(LabelledEnum):
+    DRAFT = "draft", _l("Brouillon")
+    CONFIRMED = "confirmed", _l("Confirmée")
+    CANCELLED = "cancelled", _l("Annulée")
 
 
 class TourStop(Model):
@@ -119,7 +111,7 @@ class TourStop(Model):
 
     @property
     def status_label(self) -> str:
-        return str(STOP_STATUS_LABELS[self.status])
+        return self.status.label
 
     @property
     def coordinates(self) -> tuple[float, float] | None:

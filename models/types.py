@@ -4,7 +4,9 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Self
 
+from flask_babel import LazyString
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
@@ -37,6 +39,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class LabelledEnum(StrEnum):
+    """An enum whose members carry the label people read, translated when it is read:
+
+        class StopStatus(LabelledEnum):
+            CONFIRMED = "confirmed", _l("Confirmée")
+
+    `StopStatus.CONFIRMED` is still the string "confirmed" (its value, stored in the database
+    and compared with plain strings); `.label` is "Confirmée", or "Confirmed" in English.
+    """
+
+    _label: LazyString
+
+    def __new__(cls, value: str, label: LazyString | None = None) -> Self:
+        # Called only to create the members. Looking a member up by its value,
+        # StopStatus("draft"), goes through Enum's own __new__: the default tells type
+        # checkers so.
+        if label is None:
+            raise TypeError(f"{cls.__name__}: the member {value!r} has no label")
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> str:
+        """The label in the current locale."""
+        return str(self._label)
 
 
 def text_enum(enum: type[StrEnum], length: int) -> Enum:

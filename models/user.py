@@ -1,7 +1,6 @@
 """Accounts of the people who organise the tour."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -11,15 +10,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import Model, db
 from models.territory import Territory
-from models.types import UTCDateTime, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, text_enum, utc_now
 
 
-class Role(StrEnum):
-    ADMIN = "admin"
-    ORGANISER = "organiser"
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrateur·rice")
+    ORGANISER = "organiser", _l("Organisateur·rice")
 
-
-ROLE_LABELS = {Role.ADMIN: _l("Administrateur·rice"), Role.ORGANISER: _l("Organisateur·rice")}
 
 user_territories = Table(
     "user_territories",
@@ -72,7 +69,7 @@ class User(UserMixin, Model):
 
     @property
     def role_label(self) -> str:
-        return str(ROLE_LABELS[self.role])
+        return self.role.label
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -1,7 +1,6 @@
 """Cross-territory workshops, the registrations of their participants."""
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -21,20 +20,14 @@ from extensions import Model, db
 from models.speaker import Speaker
 from models.territory import Challenge, Territory
 from models.tour import Tour, TourStop
-from models.types import UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
 
 
-class WorkshopStatus(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"
-    CANCELLED = "cancelled"
+class WorkshopStatus(LabelledEnum):
+    DRAFT = "draft", _l("Brouillon")
+    OPEN = "open", _l("Ouvert")
+    CANCELLED = "cancelled", _l("Annulé")
 
-
-WORKSHOP_STATUS_LABELS = {
-    WorkshopStatus.DRAFT: _l("Brouillon"),
-    WorkshopStatus.OPEN: _l("Ouvert"),
-    WorkshopStatus.CANCELLED: _l("Annulé"),
-}
 
 workshop_territories = Table(
     "workshop_territories",
@@ -128,23 +121,16 @@ class Workshop(Model):
 
     @property
     def status_label(self) -> str:
-        return str(WORKSHOP_STATUS_LABELS[self.status])
+        return self.status.label
 
     def __repr__(self) -> str:
         return f"<Workshop {self.id} {self.title!r}>"
 
 
-class RegistrationStatus(StrEnum):
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-
-
-REGISTRATION_STATUS_LABELS = {
-    RegistrationStatus.CONFIRMED: _l("Confirmée"),
-    RegistrationStatus.WAITLISTED: _l("Liste d’attente"),
-    RegistrationStatus.CANCELLED: _l("Annulée"),
-}
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmée")
+    WAITLISTED = "waitlisted", _l("Liste d’attente")
+    CANCELLED = "cancelled", _l("Annulée")
 
 
 class Registration(Model):
@@ -185,17 +171,17 @@ class Registration(Model):
 
     @property
     def status_label(self) -> str:
-        return str(REGISTRATION_STATUS_LABELS[self.status])
+        return self.status.label
 
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
 
 
-class MailStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
+class MailStatus(LabelledEnum):
+    PENDING = "pending", _l("En attente")
+    SENDING = "sending", _l("En cours d’envoi")
+    SENT = "sent", _l("Envoyé")
 
 
 class OutboxMail(Model):

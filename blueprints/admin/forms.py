@@ -11,11 +11,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.form_helpers import email_field
-from models import ROLE_LABELS, Role
+from models import Role
 
 
 def role_choices():
-    return [SelectChoice(role.value, str(ROLE_LABELS[role])) for role in Role]
+    return [SelectChoice(role.value, role.label) for role in Role]
 
 
 class UserForm(FlaskForm):

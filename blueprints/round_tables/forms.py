@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.form_helpers import int_or_none
-from models import PARTICIPANT_ROLE_LABELS, ParticipantRole
+from models import ParticipantRole
 from services.planning.round_tables import RoundTableFields
 
 
@@ -44,9 +44,7 @@ class RoundTableForm(FlaskForm):
 
 
 def role_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(role.value, str(PARTICIPANT_ROLE_LABELS[role])) for role in ParticipantRole
-    ]
+    return [SelectChoice(role.value, role.label) for role in ParticipantRole]
 
 
 class SpeakerRoleForm(FlaskForm):

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blueprints.form_helpers import int_or_none
-from models import AVAILABILITY_LABELS, AvailabilityKind
+from models import AvailabilityKind
 from services.planning.speakers import SpeakerFields
 
 
@@ -79,7 +79,7 @@ class SpeakerForm(FlaskForm):
 
 
 def availability_kind_choices() -> list[SelectChoice]:
-    return [SelectChoice(kind.value, str(AVAILABILITY_LABELS[kind])) for kind in AvailabilityKind]
+    return [SelectChoice(kind.value, kind.label) for kind in AvailabilityKind]
 
 
 class AvailabilityForm(FlaskForm):

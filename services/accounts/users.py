@@ -1,5 +1,7 @@
 """Organiser and admin accounts."""
 
+import logging
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -7,6 +9,8 @@ from werkzeug.security import check_password_hash
 from extensions import db
 from models import Role, Territory, User, normalise_email
 from services.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 10
 # A real hash to compare against when the email is unknown, so that timing does not tell
@@ -56,6 +60,7 @@ def create_user(
     user.territories = list(territories)
     db.session.add(user)
     db.session.flush()
+    log.info("user %s created as %s", user.id, role)
     return user
 
 
@@ -85,6 +90,13 @@ def update_user(
     user.territories = list(territories)
     user.active = active
     db.session.flush()
+    log.info(
+        "user %s updated: %s, %s, territories %s",
+        user.id,
+        role,
+        "active" if active else "inactive",
+        sorted(t.id for t in user.territories),
+    )
     return user
 
 
@@ -92,6 +104,7 @@ def set_password(user: User, password: str) -> None:
     _check_password_strength(password)
     user.set_password(password)
     db.session.flush()
+    log.info("user %s password set", user.id)
 
 
 def all_users() -> list[User]:

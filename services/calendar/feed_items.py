@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models import (
-    PARTICIPANT_ROLE_LABELS,
     Registration,
     RegistrationStatus,
     RoundTable,
@@ -38,7 +37,7 @@ class FeedItem:
 
 def _people(listings) -> list[str]:
     return [
-        f"{p.speaker.name} ({str(PARTICIPANT_ROLE_LABELS[p.role]).lower()}"
+        f"{p.speaker.name} ({p.role.label.lower()}"
         + (f", {p.speaker.title})" if p.speaker.title else ")")
         for p in listings
     ]

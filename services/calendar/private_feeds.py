@@ -1,5 +1,7 @@
 """Private calendar links: one per participant e-mail, speaker or organiser."""
 
+import logging
+
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -7,6 +9,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from extensions import db
 from models import FeedOwner, PrivateFeed, Speaker, User
 from models.types import could_be_token, new_token
+
+log = logging.getLogger(__name__)
 
 
 def _ensure(owner: FeedOwner, **who) -> PrivateFeed:
@@ -56,6 +60,7 @@ def regenerate(link: PrivateFeed) -> PrivateFeed:
     """A new token; the old address answers 404 from now on."""
     link.token = new_token()
     db.session.flush()
+    log.info("private feed %s (%s) regenerated", link.id, link.owner)
     return link
 
 

@@ -5,6 +5,7 @@ same one; it is marked sent only after the server accepted it. When the server i
 the mail goes back to the queue with a growing delay (back-off) and is tried again.
 """
 
+import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -16,6 +17,8 @@ from sqlalchemy import or_, select, update
 
 from extensions import db
 from models import MailStatus, OutboxMail
+
+log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=10)
 
@@ -106,6 +109,7 @@ def claim(mail_id: int, now: datetime) -> OutboxMail | None:
     )
     if taken.rowcount != 1:
         return None
+    log.info("mail %s claimed", mail_id)
     return db.session.execute(
         select(OutboxMail).where(OutboxMail.id == mail_id).execution_options(populate_existing=True)
     ).scalar_one()
@@ -117,6 +121,7 @@ def mark_sent(mail: OutboxMail, now: datetime) -> None:
     mail.claimed_until = None
     mail.last_error = ""
     db.session.flush()
+    log.info("mail %s sent", mail.id)
 
 
 def mark_failed(mail: OutboxMail, error: str, now: datetime) -> None:
@@ -131,3 +136,5 @@ def mark_failed(mail: OutboxMail, error: str, now: datetime) -> None:
     mail.next_attempt_at = now + timedelta(seconds=delay)
     mail.last_error = error[:2000]
     db.session.flush()
+    # The error itself may quote the address: it stays in the outbox row, not in the log.
+    log.info("mail %s failed (attempt %s), next attempt in %s s", mail.id, mail.attempts, delay)

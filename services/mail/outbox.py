@@ -2,6 +2,7 @@
 
 `flask mail send` delivers them later (services/mail/delivery.py)."""
 
+import logging
 import uuid
 
 from flask import current_app, render_template
@@ -13,6 +14,8 @@ from models import OutboxMail, Registration, RegistrationStatus
 from services.calendar.invitations import workshop_invitation
 from services.calendar.private_feeds import participant_feed_link
 from services.urls import absolute_url
+
+log = logging.getLogger(__name__)
 
 SUBJECTS = {
     "confirmed": _l("Inscription confirmée : %(title)s"),
@@ -78,4 +81,5 @@ def queue_registration_mail(
         message_id=f"<{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}>",
     )
     db.session.add(message)
+    log.info("mail %s queued for registration %s", kind, registration.id)
     return message

@@ -1,5 +1,6 @@
 """Round tables of a stop, their ordered participants, and the speakers of a stop."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -18,6 +19,8 @@ from models import (
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,6 +76,7 @@ def create_round_table(stop: TourStop, fields: RoundTableFields) -> RoundTable:
     table.stop = stop
     db.session.add(table)
     db.session.flush()
+    log.info("round table %s created at stop %s", table.id, stop.id)
     return table
 
 
@@ -93,12 +97,15 @@ def update_round_table(
     if (table.starts_at, table.ends_at, table.room) != before:
         table.sequence += 1
     flush_or_conflict(lambda: _("Cette table ronde vient d’être modifiée par quelqu’un d’autre."))
+    log.info("round table %s updated to version %s", table.id, table.version)
     return table
 
 
 def delete_round_table(table: RoundTable) -> None:
+    table_id, stop_id = table.id, table.stop_id
     db.session.delete(table)
     db.session.flush()
+    log.info("round table %s deleted from stop %s", table_id, stop_id)
 
 
 def _speaker(speaker_id: int | None) -> Speaker:
@@ -131,7 +138,15 @@ def _append_listing(listings: list, model, speaker_id: int | None, role: str):
 
 
 def add_participant(table: RoundTable, speaker_id: int | None, role: str) -> RoundTableParticipant:
-    return _append_listing(table.participants, RoundTableParticipant, speaker_id, role)
+    participant = _append_listing(table.participants, RoundTableParticipant, speaker_id, role)
+    log.info(
+        "speaker %s added to round table %s as %s (participant %s)",
+        participant.speaker_id,
+        table.id,
+        participant.role,
+        participant.id,
+    )
+    return participant
 
 
 def _participant(table: RoundTable, participant_id: int) -> RoundTableParticipant:
@@ -145,6 +160,7 @@ def remove_participant(table: RoundTable, participant_id: int) -> None:
     table.participants.remove(_participant(table, participant_id))
     _renumber(sorted(table.participants, key=lambda p: p.position))
     db.session.flush()
+    log.info("participant %s removed from round table %s", participant_id, table.id)
 
 
 def move_participant(table: RoundTable, participant_id: int, offset: int) -> None:
@@ -156,6 +172,9 @@ def move_participant(table: RoundTable, participant_id: int, offset: int) -> Non
     ordered.insert(target, ordered.pop(index))
     _renumber(ordered)
     db.session.flush()
+    log.info(
+        "participant %s of round table %s moved to position %s", participant_id, table.id, target
+    )
 
 
 def _renumber(ordered: list[RoundTableParticipant]) -> None:
@@ -164,7 +183,11 @@ def _renumber(ordered: list[RoundTableParticipant]) -> None:
 
 
 def add_stop_speaker(stop: TourStop, speaker_id: int | None, role: str) -> StopSpeaker:
-    return _append_listing(stop.speakers, StopSpeaker, speaker_id, role)
+    link = _append_listing(stop.speakers, StopSpeaker, speaker_id, role)
+    log.info(
+        "speaker %s added to stop %s as %s (link %s)", link.speaker_id, stop.id, link.role, link.id
+    )
+    return link
 
 
 def remove_stop_speaker(stop: TourStop, link_id: int) -> None:
@@ -172,5 +195,6 @@ def remove_stop_speaker(stop: TourStop, link_id: int) -> None:
         if link.id == link_id:
             stop.speakers.remove(link)
             db.session.flush()
+            log.info("speaker link %s removed from stop %s", link_id, stop.id)
             return
     raise InvalidInput({"": [_("Cette personne n’intervient plus à cette étape.")]})

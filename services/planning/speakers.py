@@ -1,5 +1,6 @@
 """Speakers: creating, editing, availability, merging duplicates, deleting."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -19,6 +20,8 @@ from models.speaker import search_key
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 
@@ -58,6 +61,7 @@ def create_speaker(fields: SpeakerFields) -> Speaker:
     _apply(speaker, fields)
     db.session.add(speaker)
     db.session.flush()
+    log.info("speaker %s created", speaker.id)
     return speaker
 
 
@@ -75,6 +79,7 @@ def update_speaker(
     ensure_version(expected_version, speaker.version, _changed_since_opened)
     _apply(speaker, fields)
     flush_or_conflict(lambda: _("Cette fiche vient d’être modifiée par quelqu’un d’autre."))
+    log.info("speaker %s updated to version %s", speaker.id, speaker.version)
     return speaker
 
 
@@ -116,6 +121,7 @@ def add_availability(
     window = Availability(kind=kind, starts_at=starts_at, ends_at=ends_at, note=note.strip())
     speaker.availabilities.append(window)
     db.session.flush()
+    log.info("availability %s (%s) added to speaker %s", window.id, kind, speaker.id)
     return window
 
 
@@ -125,6 +131,7 @@ def remove_availability(speaker: Speaker, availability_id: int) -> None:
         raise InvalidInput({"": [_("Cette disponibilité n’existe pas ou plus.")]})
     speaker.availabilities.remove(window)
     db.session.flush()
+    log.info("availability %s removed from speaker %s", availability_id, speaker.id)
 
 
 def booking_count(speaker: Speaker) -> int:
@@ -165,9 +172,11 @@ def merge_speakers(kept: Speaker, duplicate: Speaker) -> Speaker:
     if kept.territory_id is None:
         kept.territory_id = duplicate.territory_id
     db.session.flush()
+    duplicate_id = duplicate.id
     db.session.delete(duplicate)
     db.session.flush()
     db.session.expire_all()
+    log.info("speaker %s merged into speaker %s", duplicate_id, kept.id)
     return kept
 
 
@@ -190,5 +199,7 @@ def delete_speaker(speaker: Speaker, confirmed: bool) -> None:
         delete(RoundTableParticipant).where(RoundTableParticipant.speaker_id == speaker.id)
     )
     db.session.execute(delete(StopSpeaker).where(StopSpeaker.speaker_id == speaker.id))
+    speaker_id = speaker.id
     db.session.delete(speaker)
     db.session.flush()
+    log.info("speaker %s deleted", speaker_id)

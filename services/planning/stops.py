@@ -1,5 +1,6 @@
 """Creating and changing tour stops: validation in local time, optimistic locking."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -11,6 +12,8 @@ from models import Organisation, StopStatus, Territory, Tour, TourStop, User
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors
 from services.local_time import NonexistentLocalTime, local_to_utc
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -131,6 +134,7 @@ def create_stop(tour: Tour, fields: StopFields, author: User) -> TourStop:
     _apply(stop, resolved, fields, author)
     db.session.add(stop)
     db.session.flush()
+    log.info("stop %s created in tour %s", stop.id, tour.id)
     return stop
 
 
@@ -186,6 +190,7 @@ def update_stop(
         place_changed = before[2:] != _when_and_where(stop)[2:]
         bump_sequence(stop, with_round_tables=place_changed)
     flush_or_conflict(_changed_meanwhile)
+    log.info("stop %s updated to version %s", stop.id, stop.version)
     return stop
 
 
@@ -199,4 +204,5 @@ def set_stop_status(
         stop.updated_by = author
         bump_sequence(stop, with_round_tables=True)
         flush_or_conflict(_changed_meanwhile)
+        log.info("stop %s is now %s", stop.id, status)
     return stop

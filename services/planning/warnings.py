@@ -16,19 +16,33 @@ import holidays
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from models import ParticipantRole, Speaker, Territory, TourStop
+from models.types import LabelledEnum
 from services.local_time import clock, duration, long_date, short_when
 from services.planning.engagements import Engagement, engagements_of
 
 EARTH_RADIUS_KM = 6371.0
 
 
+class WarningKind(LabelledEnum):
+    PRINCIPAL_OVERLAP = "principal_overlap", _l("Principal attendu à deux étapes")
+    JOURNEY = "journey", _l("Trajet trop court entre deux étapes")
+    WEEKEND = "weekend", _l("Étape un week-end")
+    PUBLIC_HOLIDAY = "public_holiday", _l("Étape un jour férié")
+    OUTSIDE_STOP_HOURS = "outside_stop_hours", _l("Table ronde hors des horaires de l’étape")
+    ROOM_CLASH = "room_clash", _l("Salle occupée deux fois")
+    NO_MODERATOR = "no_moderator", _l("Table ronde sans modération")
+    LISTED_TWICE = "listed_twice", _l("Intervenant·e inscrit·e deux fois")
+    SPEAKER_OVERLAP = "speaker_overlap", _l("Intervenant·e attendu·e à deux endroits")
+    SPEAKER_JOURNEY = "speaker_journey", _l("Trajet trop court pour un·e intervenant·e")
+    SPEAKER_UNAVAILABLE = "speaker_unavailable", _l("Intervenant·e indisponible")
+
+
 @dataclass(frozen=True)
 class PlanningWarning:
-    # principal_overlap | journey | weekend | public_holiday | outside_stop_hours | room_clash
-    # | no_moderator | listed_twice | speaker_overlap | speaker_journey | speaker_unavailable
-    kind: str
+    kind: WarningKind
     message: str
     stop_ids: tuple[int, ...]
     round_table_ids: tuple[int, ...] = ()
@@ -85,7 +99,7 @@ def principal_overlaps(stops: Sequence[TourStop], principal: str) -> list[Planni
                 break
             warnings.append(
                 PlanningWarning(
-                    "principal_overlap",
+                    WarningKind.PRINCIPAL_OVERLAP,
                     _(
                         "%(principal)s est attendu·e à deux étapes en même temps : "
                         "%(first)s et %(second)s se chevauchent.",
@@ -134,7 +148,7 @@ def journey_shortfalls(stops: Sequence[TourStop], rule: JourneyRule) -> list[Pla
             continue
         warnings.append(
             PlanningWarning(
-                "journey",
+                WarningKind.JOURNEY,
                 _(
                     "Trajet trop court entre %(first)s (fin %(end)s) et %(second)s "
                     "(début %(start)s) : %(gap)s seulement, alors que %(reason)s.",
@@ -181,14 +195,14 @@ def calendar_conflicts(stops: Sequence[TourStop]) -> list[PlanningWarning]:
                     holiday=holiday,
                     day=when,
                 )
-                warnings.append(PlanningWarning("public_holiday", message, (stop.id,)))
+                warnings.append(PlanningWarning(WarningKind.PUBLIC_HOLIDAY, message, (stop.id,)))
             elif day.weekday() >= 5:
                 message = _(
                     "L’étape de %(territory)s tombe un week-end (%(day)s).",
                     territory=stop.territory.name,
                     day=when,
                 )
-                warnings.append(PlanningWarning("weekend", message, (stop.id,)))
+                warnings.append(PlanningWarning(WarningKind.WEEKEND, message, (stop.id,)))
     return warnings
 
 
@@ -213,13 +227,13 @@ def round_table_problems(stop: TourStop) -> list[PlanningWarning]:
                 stop_start=clock(stop.starts_at, stop.territory.timezone),
                 stop_end=clock(stop.ends_at, stop.territory.timezone),
             )
-            warnings.append(PlanningWarning("outside_stop_hours", message, *where))
+            warnings.append(PlanningWarning(WarningKind.OUTSIDE_STOP_HOURS, message, *where))
         roles = [p.role for p in table.participants]
         if ParticipantRole.MODERATOR not in roles:
             message = _(
                 "La table ronde « %(title)s » n’a pas de modérateur·rice.", title=table.title
             )
-            warnings.append(PlanningWarning("no_moderator", message, *where))
+            warnings.append(PlanningWarning(WarningKind.NO_MODERATOR, message, *where))
         seen: set[int] = set()
         for participant in table.participants:
             if participant.speaker_id in seen:
@@ -229,7 +243,9 @@ def round_table_problems(stop: TourStop) -> list[PlanningWarning]:
                     title=table.title,
                 )
                 warnings.append(
-                    PlanningWarning("listed_twice", message, *where, (participant.speaker_id,))
+                    PlanningWarning(
+                        WarningKind.LISTED_TWICE, message, *where, (participant.speaker_id,)
+                    )
                 )
             seen.add(participant.speaker_id)
     for first, second in itertools.combinations(tables, 2):
@@ -245,7 +261,7 @@ def round_table_problems(stop: TourStop) -> list[PlanningWarning]:
                 second=second.title,
             )
             warnings.append(
-                PlanningWarning("room_clash", message, (stop.id,), (first.id, second.id))
+                PlanningWarning(WarningKind.ROOM_CLASH, message, (stop.id,), (first.id, second.id))
             )
     return warnings
 
@@ -277,7 +293,7 @@ def speaker_problems(
                     second=second.place,
                 )
                 warnings.append(
-                    PlanningWarning("speaker_overlap", message, **_where(first, second))
+                    PlanningWarning(WarningKind.SPEAKER_OVERLAP, message, **_where(first, second))
                 )
     for previous, following in itertools.pairwise(ordered):
         gap = following.starts_at - previous.ends_at
@@ -294,7 +310,7 @@ def speaker_problems(
                 reason=reason,
             )
             warnings.append(
-                PlanningWarning("speaker_journey", message, **_where(previous, following))
+                PlanningWarning(WarningKind.SPEAKER_JOURNEY, message, **_where(previous, following))
             )
     warnings.extend(_availability_problems(speaker, ordered))
     return warnings
@@ -324,7 +340,9 @@ def _availability_problems(speaker: Speaker, engagements: Sequence[Engagement]) 
             )
         else:
             continue
-        warnings.append(PlanningWarning("speaker_unavailable", message, **_where(engagement)))
+        warnings.append(
+            PlanningWarning(WarningKind.SPEAKER_UNAVAILABLE, message, **_where(engagement))
+        )
     return warnings
 
 

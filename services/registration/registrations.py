@@ -8,6 +8,7 @@ stale. Inside the lock, counting and deciding is safe: confirmed registrations n
 the capacity, whatever the number of requests, processes or databases.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +31,8 @@ from models.types import could_be_token, new_token
 from services.calendar.private_feeds import participant_feed_link
 from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
+
+log = logging.getLogger(__name__)
 
 CONFIRMED, WAITLISTED, CANCELLED = (
     RegistrationStatus.CONFIRMED,
@@ -222,6 +225,7 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
     except IntegrityError as exc:  # the unique constraint, if a twin request got there first
         raise _already_registered() from exc
     participant_feed_link(email)  # their calendar of all their workshops, from now on
+    log.info("registration %s to workshop %s: %s", registration.id, workshop.id, status)
     if status == CONFIRMED:
         mail.queue_registration_mail("confirmed", registration)
     else:
@@ -244,6 +248,11 @@ def _promote(registration: Registration) -> None:
         max(registration.calendar_sequence, registration.workshop.sequence) + 1
     )
     mail.queue_registration_mail("promoted", registration)
+    log.info(
+        "registration %s to workshop %s promoted from the waiting list",
+        registration.id,
+        registration.workshop_id,
+    )
 
 
 def fill_free_seats(workshop: Workshop) -> list[Registration]:
@@ -268,6 +277,7 @@ def cancel_registration(registration: Registration, now: datetime) -> list[Regis
     registration.cancelled_at = now
     mail.queue_registration_mail("cancelled", registration, had_seat=was_confirmed)
     db.session.flush()
+    log.info("registration %s to workshop %s cancelled", registration.id, workshop.id)
     return fill_free_seats(workshop) if was_confirmed else []
 
 
@@ -289,6 +299,11 @@ def promote_now(registration: Registration) -> bool:
     )
     registration.queue_key = first - 1
     db.session.flush()
+    log.info(
+        "registration %s moved to the front of the waiting list of workshop %s",
+        registration.id,
+        workshop.id,
+    )
     return False
 
 
@@ -315,6 +330,7 @@ def set_capacity(locked: Workshop, capacity: int) -> list[Registration]:
         )
     locked.capacity = capacity
     db.session.flush()
+    log.info("workshop %s capacity set to %s", locked.id, capacity)
     return fill_free_seats(locked)
 
 
@@ -336,11 +352,13 @@ def anonymise(registration: Registration, now: datetime) -> None:
         OutboxMail.__table__.delete().where(OutboxMail.registration_id == registration.id)
     )
     db.session.flush()
+    log.info("registration %s to workshop %s anonymised", registration.id, registration.workshop_id)
 
 
 def set_attendance(registration: Registration, attended: bool | None) -> None:
     registration.attended = attended
     db.session.flush()
+    log.info("registration %s attendance set to %s", registration.id, attended)
 
 
 def registrants(workshop: Workshop) -> list[tuple[Registration, int | None]]:

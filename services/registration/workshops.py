@@ -1,5 +1,6 @@
 """Cross-territory workshops: creating, editing, opening and cancelling them, listing them."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
@@ -26,6 +27,8 @@ from services.errors import FieldErrors, InvalidInput
 from services.local_time import NonexistentLocalTime, local_to_utc
 from services.mail import outbox as mail
 from services.registration.registrations import lock_workshop, set_capacity
+
+log = logging.getLogger(__name__)
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -208,6 +211,7 @@ def create_workshop(tour: Tour, fields: WorkshopFields) -> Workshop:
     _apply(workshop, resolved, fields)
     db.session.add(workshop)
     db.session.flush()
+    log.info("workshop %s created in tour %s", workshop.id, tour.id)
     return workshop
 
 
@@ -247,6 +251,12 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
     if moved:
         workshop.sequence += 1
     flush_or_conflict(_changed_since_opened)
+    log.info(
+        "workshop %s updated to version %s%s",
+        workshop.id,
+        workshop.version,
+        ", time or place changed" if moved else "",
+    )
     if moved and workshop.status == WorkshopStatus.OPEN:
         for registration in active_registrations(workshop):
             mail.queue_registration_mail("workshop_changed", registration)
@@ -259,6 +269,7 @@ def open_workshop(workshop: Workshop) -> None:
     if workshop.status != WorkshopStatus.OPEN:
         workshop.status = WorkshopStatus.OPEN
         workshop.sequence += 1
+        log.info("workshop %s opened", workshop.id)
     db.session.flush()
 
 
@@ -272,6 +283,7 @@ def cancel_workshop(workshop: Workshop) -> int:
     workshop.status = WorkshopStatus.CANCELLED
     workshop.sequence += 1
     db.session.flush()
+    log.info("workshop %s cancelled", workshop.id)
     told = active_registrations(workshop)
     for registration in told:
         had_seat = registration.status == RegistrationStatus.CONFIRMED

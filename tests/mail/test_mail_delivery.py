@@ -2,6 +2,7 @@
 a server that is down delays mail without losing it, and no mail is sent twice."""
 
 import email
+import logging
 import socket
 from email import policy
 
@@ -154,3 +155,24 @@ def test_mail_send_command_reports_what_it_did(app, client, world, tmp_path, mon
     result = app.test_cli_runner().invoke(args=["mail", "send"])
     assert result.exit_code == 0
     assert "Courriels envoyés : 1" in result.output
+
+
+def test_a_failed_then_sent_mail_is_logged_by_id_without_the_address(
+    app, client, world, smtp, caplog
+):
+    workshop_id = make_workshop(app, world)
+    register(client, workshop_id, "camille@example.org", name="Camille Martin")
+    with app.app_context():
+        mail_id = db.session.scalar(select(OutboxMail.id))
+    caplog.set_level(logging.INFO, logger="services")
+    smtp.stop()
+    assert send(app) == (0, 1)
+    smtp.start()
+    assert send(app) == (1, 0)
+    assert [r.getMessage() for r in caplog.records if r.name == "services.mail.delivery"] == [
+        f"mail {mail_id} claimed",
+        f"mail {mail_id} failed (attempt 1), next attempt in 0 s",
+        f"mail {mail_id} claimed",
+        f"mail {mail_id} sent",
+    ]
+    assert not any("@" in r.getMessage() or "Camille" in r.getMessage() for r in caplog.records)

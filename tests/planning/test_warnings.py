@@ -4,8 +4,9 @@ from datetime import date
 
 from extensions import db
 from models import StopStatus, Territory, Tour
-from services.planning.warnings import JourneyRule, great_circle_km, tour_warnings
+from services.planning.warnings import JourneyRule, WarningKind, great_circle_km, tour_warnings
 from tests.factories import make_stop
+from tests.helpers import login, text_of
 
 
 def _warnings(app, world, stops_spec):
@@ -39,6 +40,23 @@ def test_principal_at_two_overlapping_stops_is_warned(app, world):
     )
     assert kinds(warnings) == ["principal_overlap"]
     assert "Christophe Itier est attendu·e à deux étapes en même temps" in warnings[0].message
+
+
+def test_warning_kind_is_a_labelled_enum_and_the_board_shows_its_value(app, client, world):
+    with app.app_context():
+        tour = db.session.get(Tour, world.tour_id)
+        roubaix = db.session.get(Territory, world.territory["roubaix"])
+        make_stop(tour, roubaix, date(2019, 2, 25), "11:00", "13:00")
+        db.session.commit()
+    with app.test_request_context():
+        tour = db.session.get(Tour, world.tour_id)
+        (warning,) = tour_warnings(tour.stops, tour.principal)
+        assert warning.kind is WarningKind.PRINCIPAL_OVERLAP
+        assert warning.kind.label == "Principal attendu à deux étapes"
+    login(client, world.admin)
+    assert 'class="warning warning-principal_overlap"' in text_of(
+        client.get("/board/", follow_redirects=True)
+    )
 
 
 def test_stops_on_different_days_do_not_overlap(app, world):
