@@ -3,14 +3,15 @@ building the calendar, a short max-age."""
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort
 from sqlalchemy import select
-from werkzeug.http import http_date, parse_date
+from werkzeug.http import http_date
 
+from blueprints.http import not_modified
 from extensions import db
 from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
 from services.calendar import feeds
-from services.calendar.freshness import Freshness, freshness
+from services.calendar.freshness import freshness
 from services.calendar.private_feeds import private_feed
 from services.permissions import managed_territory_ids
 from services.planning import tours
@@ -25,22 +26,11 @@ def _filename(name: str) -> str:
     return slugify(name) or "calendrier"
 
 
-def _not_modified(fresh: Freshness) -> bool:
-    tags = request.headers.get("If-None-Match")
-    if tags:
-        wanted = {tag.strip() for tag in tags.split(",")}
-        return fresh.etag in wanted or "*" in wanted
-    since = parse_date(request.headers.get("If-Modified-Since"))
-    return bool(
-        since and fresh.last_modified and fresh.last_modified.replace(microsecond=0) <= since
-    )
-
-
 def calendar_response(
     key: str, filename: str, build: Callable[[], feeds.Feed], private=False, participant=None
 ) -> Response:
     fresh = freshness(key, participant_email=participant)
-    if _not_modified(fresh):
+    if not_modified(fresh.etag, fresh.last_modified):
         response = Response(status=304)
     else:
         response = Response(

@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from blueprints.access import require, require_login
+from blueprints.http import not_modified
 from extensions import db
 from models import TourStop, Workshop
 from services.documents import attendance_sheets, programmes, rendering
@@ -47,7 +48,7 @@ def _document(
     if request.args.get("format") not in (None, "pdf"):
         abort(400, description=_("Format inconnu : choisissez pdf ou html."))
     etag = rendering.document_etag(kind, key, rendering.data_version(workshop_ids))
-    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+    if not_modified(etag):
         return Response(status=304, headers={"ETag": etag, "Cache-Control": cache_control})
     body = rendering.rendered_documents.get_or_render(
         etag,

@@ -5,8 +5,6 @@ opening and cancelling it, its registrants and their export for Excel.
 The host territory's organisers (and admins) manage a workshop; the organisers of the
 other participating territories may see who registered."""
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -38,9 +36,9 @@ from services.permissions import (
 )
 from services.planning import tours
 from services.planning.speakers import all_speakers
+from services.registration import export as export_csv
 from services.registration import registrations as registering
 from services.registration import workshops as service
-from services.text import slugify
 
 bp = Blueprint("workshop_admin", __name__)
 # Workshop administration is for signed-in organisers.
@@ -427,56 +425,15 @@ def anonymise(registration_id: int):
 
 # --- export --------------------------------------------------------------------------------
 
-CSV_INJECTION_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, - or @ would make it a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_INJECTION_STARTS) else text
-
-
-ATTENDANCE_LABELS = {True: _l("Présent·e"), False: _l("Absent·e"), None: ""}
-
 
 @bp.get("/workshops/<int:workshop_id>/registrations.csv")
 def export(workshop_id: int):
-    """The registrants for French Excel: UTF-8 with a BOM, ";" between cells, CRLF."""
+    """The registrants for French Excel (see services/registration/export)."""
     workshop = _workshop_or_404(workshop_id)
     _require_manager(workshop)
-    zone = workshop.host_territory.zone
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(
-        [
-            _("Nom"),
-            _("E-mail"),
-            _("Structure"),
-            _("Territoire"),
-            _("Statut"),
-            _("Position en liste d’attente"),
-            _("Inscrit·e le"),
-            _("Présence"),
-        ]
-    )
-    for registration, position in registering.registrants(workshop):
-        writer.writerow(
-            _cell(value)
-            for value in (
-                registration.name,
-                registration.email,
-                registration.organisation,
-                registration.territory.name if registration.territory else "",
-                registration.status_label,
-                position,
-                registration.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
-                ATTENDANCE_LABELS[registration.attended],
-            )
-        )
-    filename = f"inscrits-{slugify(workshop.title, max_length=60) or workshop.id}.csv"
+    filename = export_csv.registrants_filename(workshop)
     return Response(
-        buffer.getvalue().encode("utf-8"),
+        export_csv.registrants_csv(workshop),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

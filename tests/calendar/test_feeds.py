@@ -7,11 +7,12 @@ import icalendar
 import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from extensions import db
 from models import (
     Challenge,
+    FeedRevision,
     ParticipantRole,
     PrivateFeed,
     Speaker,
@@ -297,6 +298,45 @@ def test_download_name_folds_accents_instead_of_dropping_them(app, client, world
 def test_feed_is_text_calendar_whatever_the_accept_header(client, world, programme):
     response = client.get(TOUR_FEED, headers={"Accept": "application/json"})
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+
+
+def test_weak_or_star_if_none_match_answers_304_on_a_feed(client, world, programme):
+    etag = get_feed(client).headers["ETag"]
+    for tags in (f"W/{etag}", f'"other", W/{etag}', "*"):
+        response = client.get(TOUR_FEED, headers={"If-None-Match": tags})
+        assert response.status_code == 304, tags
+        assert response.data == b""
+        assert response.headers["ETag"] == etag
+
+
+def test_if_none_match_wins_over_if_modified_since(client, world, programme):
+    first = get_feed(client)
+    response = client.get(
+        TOUR_FEED,
+        headers={"If-None-Match": '"other"', "If-Modified-Since": first.headers["Last-Modified"]},
+    )
+    assert response.status_code == 200
+    assert response.data == first.data
+
+
+def test_if_modified_since_in_the_future_is_ignored(client, world, programme):
+    first = get_feed(client)
+    response = client.get(TOUR_FEED, headers={"If-Modified-Since": "Wed, 01 Jan 2100 00:00:00 GMT"})
+    assert response.status_code == 200
+    assert response.data == first.data
+
+
+def test_if_modified_since_after_the_last_change_answers_304(app, client, world, programme):
+    with app.app_context():  # the plan last changed in 2023, not at the fixture's commit
+        db.session.execute(update(FeedRevision).values(changed_at=utc(2023, 5, 1, 12)))
+        db.session.commit()
+    first = get_feed(client)
+    assert first.headers["Last-Modified"] == "Mon, 01 May 2023 12:00:00 GMT"
+    for since in (first.headers["Last-Modified"], "Thu, 01 Jun 2023 00:00:00 GMT"):
+        response = client.get(TOUR_FEED, headers={"If-Modified-Since": since})
+        assert response.status_code == 304, since
+    before = client.get(TOUR_FEED, headers={"If-Modified-Since": "Sat, 01 Apr 2023 00:00:00 GMT"})
+    assert before.status_code == 200
 
 
 def test_304_is_answered_without_building_the_calendar(app, client, world, programme):

@@ -358,6 +358,27 @@ def test_tour_programme_is_cached_by_etag_and_changes_with_the_plan(app, client,
     assert "Le Solilab" in "\n".join(pdf_texts(read_pdf(changed)))
 
 
+def test_weak_or_star_if_none_match_answers_304_on_a_pdf(client, world, plan):
+    etag = client.get(TOUR_PDF).headers["ETag"]
+    for tags in (f"W/{etag}", f'"other", W/{etag}', "*"):
+        response = client.get(TOUR_PDF, headers={"If-None-Match": tags})
+        assert response.status_code == 304, tags
+        assert response.data == b""
+        assert response.headers["ETag"] == etag
+    other = client.get(TOUR_PDF, headers={"If-None-Match": 'W/"other"'})
+    assert other.status_code == 200
+
+
+def test_if_modified_since_alone_never_answers_304_on_a_pdf(client, world, plan):
+    """Documents carry no Last-Modified: only their ETag tells a copy is current."""
+    first = client.get(TOUR_PDF)
+    assert "Last-Modified" not in first.headers
+    for since in ("Wed, 01 Jan 2100 00:00:00 GMT", "Mon, 01 Jan 2024 00:00:00 GMT"):
+        response = client.get(TOUR_PDF, headers={"If-Modified-Since": since})
+        assert response.status_code == 200
+        assert response.data == first.data
+
+
 @pytest.fixture
 def no_network(monkeypatch):
     """Any attempt to open a connection or a URL fails the test."""

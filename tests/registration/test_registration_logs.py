@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Registration
-from tests.helpers import csrf_token
 from tests.factories import make_workshop, register
+from tests.helpers import csrf_token
 
 LOGGER = "services.registration.registrations"
 
