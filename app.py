@@ -72,7 +72,7 @@ def register_logging(app: Flask) -> None:
 def select_locale() -> str:
     if not has_request_context():
         return "fr"  # the CLI and background work speak French
-    wanted = session.get("lang")
+    wanted = str(session.get("lang", ""))
     return wanted if wanted in current_app.config["LANGUAGES"] else "fr"
 
 

@@ -7,8 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from blinker import Namespace
-from flask import abort, current_app
+from flask import abort
+from flask.globals import app_ctx
 from flask_login import current_user
+
+from extensions import login_manager
 
 # Sent on every check, so that tests can see which rule each route applies.
 permission_checked = Namespace().signal("permission-checked")
@@ -18,13 +21,13 @@ def require_login() -> None:
     """Visitors go to the login page; used as a blueprint's before_request and before any
     lookup, so that nothing tells a visitor whether the item exists."""
     if not current_user.is_authenticated:
-        abort(current_app.login_manager.unauthorized())
+        abort(login_manager.unauthorized())
 
 
 def require(predicate: Callable[..., bool], *subjects: Any, message: str | None = None) -> None:
     """predicate(current_user, *subjects) must hold; else a login redirect or a 403."""
     require_login()
     allowed = predicate(current_user, *subjects)
-    permission_checked.send(current_app._get_current_object(), predicate=predicate, allowed=allowed)
+    permission_checked.send(app_ctx.app, predicate=predicate, allowed=allowed)
     if not allowed:
         abort(403, description=message)

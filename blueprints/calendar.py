@@ -119,8 +119,9 @@ def private(token: str):
     link = private_feed(token) or abort(404)
     key = f"private:{link.id}:{link.token}"
     if link.owner == FeedOwner.PARTICIPANT:
+        email = link.email or abort(404)
         return calendar_response(
-            key, "mes-ateliers", lambda: feeds.participant_feed(link.email), True, link.email
+            key, "mes-ateliers", lambda: feeds.participant_feed(email), True, email
         )
     if link.owner == FeedOwner.SPEAKER:
         speaker = db.session.get(Speaker, link.speaker_id) or abort(404)

@@ -4,14 +4,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from blueprints.transaction import discard_changes
+from models import Tour, TourStop
 from services.errors import ActionRefused, EditConflict, InvalidInput
+from services.local_time import today_in_france
+from services.planning.month_grid import default_month, parse_month
 
 T = TypeVar("T")
 
@@ -46,6 +50,17 @@ def show_service_errors(
         else:
             field = getattr(owners[0], name)
             field.errors = list(field.errors) + messages
+
+
+def month_asked(stops: list[TourStop], tour: Tour) -> tuple[int, int]:
+    """The month asked for in ?mois=AAAA-MM, else the month of the next or first stop."""
+    try:
+        asked = parse_month(request.args.get("mois"))
+    except ValueError:
+        abort(
+            400, description=_("Mois invalide : utilisez le format AAAA-MM, par exemple 2019-03.")
+        )
+    return asked or default_month(stops, tour.start_date, today_in_france())
 
 
 def int_or_none(value) -> int | None:

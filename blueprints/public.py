@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from blueprints.form_helpers import month_asked
 from blueprints.template_helpers import safe_next_url, stop_when
 from extensions import db
 from models import Territory, TourStop
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
 from services.planning import tours
-from services.planning.month_grid import default_month, month_grid, parse_month
+from services.planning.month_grid import month_grid
 from services.urls import absolute_url
 
 bp = Blueprint("public", __name__)
@@ -21,16 +22,6 @@ bp = Blueprint("public", __name__)
 
 def today() -> date:
     return today_in_france()
-
-
-def month_from_request(stops, tour) -> tuple[int, int]:
-    """The month asked for in ?mois=AAAA-MM, else the month of the next or first stop."""
-    try:
-        asked = parse_month(request.args.get("mois"))
-    except ValueError:
-        bad_request = _("Mois invalide : utilisez le format AAAA-MM, par exemple 2019-03.")
-        abort(400, description=bad_request)
-    return asked or default_month(stops, tour.start_date, today())
 
 
 def tour_map_data(stops: list[TourStop], unscheduled: list[Territory]) -> dict:
@@ -88,7 +79,7 @@ def tour(slug: str):
     include_drafts = can_see_drafts(current_user)
     stops = tours.tour_stops(tour, include_drafts=include_drafts)
     unscheduled = tours.unscheduled_territories(tour, include_drafts)
-    year, month = month_from_request(stops, tour)
+    year, month = month_asked(stops, tour)
     return render_template(
         "public/tour.html",
         tour=tour,

@@ -12,7 +12,7 @@ from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
 from models.territory import Challenge, Organisation, Territory
 from models.tour import Tour, TourStop
-from models.types import LabelledEnum, UTCDateTime, new_token, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_token, rows_changed, text_enum, utc_now
 from models.user import User
 from models.workshop import Workshop
 
@@ -63,7 +63,7 @@ def _bump_feed_revision(session: Session, _context, _instances) -> None:
         .where(FeedRevision.id == 1)
         .values(revision=FeedRevision.revision + 1, changed_at=now)
     )
-    if bumped.rowcount == 0:  # first change ever (or an emptied test database)
+    if rows_changed(bumped) == 0:  # first change ever (or an emptied test database)
         session.execute(insert(FeedRevision).values(id=1, revision=1, changed_at=now))
 
 

@@ -54,6 +54,13 @@ class Territory(Model):
         return ZoneInfo(self.timezone)
 
     @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """Where the territory is on the map (its main town), when known."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return (self.latitude, self.longitude)
+
+    @property
     def is_overseas(self) -> bool:
         return self.kind == TerritoryKind.OVERSEAS_DEPARTMENT or self.timezone != MAINLAND_ZONE
 

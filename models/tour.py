@@ -118,9 +118,7 @@ class TourStop(Model):
         """The venue's position, or else the territory's."""
         if self.latitude is not None and self.longitude is not None:
             return (self.latitude, self.longitude)
-        if self.territory.latitude is not None and self.territory.longitude is not None:
-            return (self.territory.latitude, self.territory.longitude)
-        return None
+        return self.territory.coordinates
 
     def __repr__(self) -> str:
         return f"<TourStop {self.id} {self.territory_id} {self.starts_at:%Y-%m-%d}>"

@@ -4,10 +4,10 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self, cast
 
 from flask_babel import LazyString
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import CursorResult, DateTime, Enum, Result
 from sqlalchemy.types import TypeDecorator
 
 
@@ -76,6 +76,12 @@ def text_enum(enum: type[StrEnum], length: int) -> Enum:
     return Enum(
         enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
     )
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched (Session.execute types every result as a
+    plain Result; for these statements it is a CursorResult, which counts them)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def new_calendar_uid() -> str:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from services.errors import FieldErrors
+
 
 class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped when the clocks go forward (e.g. 02:30 on 31 March 2019)."""
@@ -36,6 +38,21 @@ def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
             )
         )
     return instant
+
+
+def entered_instant(
+    errors: FieldErrors, field: str, day: date | None, clock: time | None, zone_name: str
+) -> datetime | None:
+    """The UTC instant of a day and time typed in a form, in the zone of the place; None
+    when either is missing (the caller says whether it is required), or when the time does
+    not exist that day, which is reported on the field."""
+    if day is None or clock is None:
+        return None
+    try:
+        return local_to_utc(day, clock, zone_name)
+    except NonexistentLocalTime as exc:
+        errors.add(field, str(exc))
+        return None
 
 
 def today_in_france() -> date:

@@ -6,11 +6,12 @@ account. Admins may do everything.
 """
 
 from collections.abc import Iterable
+from typing import TypeGuard
 
 from models import Speaker, Territory, TourStop, User, Workshop
 
 
-def is_organiser(user: User | None) -> bool:
+def is_organiser(user: User | None) -> TypeGuard[User]:
     """Signed in with an active account: organisers and admins."""
     return bool(user is not None and user.is_authenticated and user.is_active)
 

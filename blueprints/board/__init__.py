@@ -8,14 +8,14 @@ from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
 from blueprints.board.forms import StopForm, StopStatusForm
-from blueprints.form_helpers import Refusal, attempt, attempt_or_abort
+from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
 from services.local_time import today_in_france
 from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
 from services.planning import tours
-from services.planning.month_grid import default_month, month_grid, parse_month
+from services.planning.month_grid import month_grid
 from services.planning.stops import create_stop, set_stop_status, update_stop
 from services.planning.warnings import tour_warnings, warnings_by_stop, warnings_for_stop
 from services.urls import absolute_url
@@ -80,13 +80,7 @@ def regenerate_calendar():
 def tour(slug: str):
     tour = _tour_or_404(slug)
     stops = tours.tour_stops(tour, include_drafts=True)
-    try:
-        month = parse_month(request.args.get("mois"))
-    except ValueError:
-        abort(
-            400, description=_("Mois invalide : utilisez le format AAAA-MM, par exemple 2019-03.")
-        )
-    year, month = month or default_month(stops, tour.start_date, today_in_france())
+    year, month = month_asked(stops, tour)
     unscheduled = tours.unscheduled_territories(tour)
     warnings = tour_warnings(stops, tour.principal)
     return render_template(

@@ -148,7 +148,7 @@ def workshop_item(workshop: Workshop, registration: Registration | None = None) 
         zone=host.timezone,
         summary=f"Atelier : {workshop.title}",
         location=workshop_location(workshop),
-        geo=(host.latitude, host.longitude) if host.latitude is not None else None,
+        geo=host.coordinates,
         url=absolute_url("workshops.detail", workshop_id=workshop.id),
         description=_lines(
             f"Défi : {workshop.challenge.name}",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, subqueryload
 
 from extensions import db
@@ -131,7 +131,9 @@ def _workshop_statuses(include_drafts: bool) -> list[WorkshopStatus]:
     return [*public, WorkshopStatus.DRAFT] if include_drafts else public
 
 
-def _programme_items(stop_filter, workshop_filter, include_drafts: bool) -> list[FeedItem]:
+def _programme_items(
+    stop_filter: ColumnElement[bool], workshop_filter: ColumnElement[bool], include_drafts: bool
+) -> list[FeedItem]:
     stops = db.session.scalars(
         _stops_with_programme().where(
             stop_filter, TourStop.status.in_(_stop_statuses(include_drafts))
@@ -158,7 +160,9 @@ def tour_feed(tour, include_drafts: bool = False) -> Feed:
     )
 
 
-def _in_territories(territory_ids: Iterable[int]):
+def _in_territories(
+    territory_ids: Iterable[int],
+) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     ids = list(territory_ids)
     taking_part = select(workshop_territories.c.workshop_id).where(
         workshop_territories.c.territory_id.in_(ids)
@@ -170,7 +174,7 @@ def territory_feed(territory: Territory, include_drafts: bool = False) -> Feed:
     return Feed(
         name=f"Tournée French Impact – {territory.name}",
         description=f"Étapes, tables rondes et ateliers de {territory.name}.",
-        items=_programme_items(*_in_territories([territory.id]), include_drafts),
+        items=_programme_items(*_in_territories([territory.id]), include_drafts=include_drafts),
     )
 
 

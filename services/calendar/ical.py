@@ -89,7 +89,9 @@ def _timezone_ical(zone_name: str) -> bytes:
 
 
 def vtimezone(zone_name: str) -> icalendar.Timezone:
-    return icalendar.Timezone.from_ical(_timezone_ical(zone_name))
+    block = icalendar.Timezone.from_ical(_timezone_ical(zone_name))
+    assert isinstance(block, icalendar.Timezone)  # parsed back from a VTIMEZONE of ours
+    return block
 
 
 def new_calendar(method: str | None = None, name: str | None = None) -> icalendar.Calendar:

@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 
 from extensions import db
 from models import MailStatus, OutboxMail
+from models.types import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def claim(mail_id: int, now: datetime) -> OutboxMail | None:
         .values(status=MailStatus.SENDING, claimed_until=now + CLAIM_LEASE)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if rows_changed(taken) != 1:
         return None
     log.info("mail %s claimed", mail_id)
     return db.session.execute(

@@ -18,7 +18,7 @@ from models import (
 )
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
-from services.local_time import NonexistentLocalTime, local_to_utc
+from services.local_time import entered_instant
 
 log = logging.getLogger(__name__)
 
@@ -46,23 +46,16 @@ def _apply(table: RoundTable, stop: TourStop, fields: RoundTableFields) -> None:
         if challenge is None:
             errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
     day = fields.day or stop.local_start.date()
-    starts_at = ends_at = None
+    zone = stop.territory.timezone
     for name, clock in (("start_time", fields.start_time), ("end_time", fields.end_time)):
         if clock is None:
             errors.add(name, _("Ce champ est obligatoire."))
-            continue
-        try:
-            instant = local_to_utc(day, clock, stop.territory.timezone)
-        except NonexistentLocalTime as exc:
-            errors.add(name, str(exc))
-            continue
-        if name == "start_time":
-            starts_at = instant
-        else:
-            ends_at = instant
+    starts_at = entered_instant(errors, "start_time", day, fields.start_time, zone)
+    ends_at = entered_instant(errors, "end_time", day, fields.end_time, zone)
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("end_time", _("La fin doit être postérieure au début."))
     errors.raise_if_any()
+    assert starts_at and ends_at  # a missing or impossible time is refused above
     table.title = fields.title.strip()
     table.challenge = challenge
     table.starts_at, table.ends_at = starts_at, ends_at

@@ -143,7 +143,7 @@ def booking_count(speaker: Speaker) -> int:
     stops = db.session.scalar(
         select(func.count(StopSpeaker.id)).where(StopSpeaker.speaker_id == speaker.id)
     )
-    return tables + stops
+    return (tables or 0) + (stops or 0)
 
 
 def merge_speakers(kept: Speaker, duplicate: Speaker) -> Speaker:

@@ -11,7 +11,7 @@ from extensions import db
 from models import Organisation, StopStatus, Territory, Tour, TourStop, User
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors
-from services.local_time import NonexistentLocalTime, local_to_utc
+from services.local_time import entered_instant
 
 log = logging.getLogger(__name__)
 
@@ -65,22 +65,17 @@ def _instants(
     fields: StopFields, zone: str, errors: FieldErrors
 ) -> tuple[datetime | None, datetime | None]:
     """Start and end in UTC; a wall-clock time that does not exist is refused."""
-    starts_at = ends_at = None
-    try:
-        starts_at = local_to_utc(fields.day, fields.start_time, zone)
-    except NonexistentLocalTime as exc:
-        errors.add("start_time", str(exc))
-    try:
-        ends_at = local_to_utc(fields.end_day or fields.day, fields.end_time, zone)
-    except NonexistentLocalTime as exc:
-        errors.add("end_time", str(exc))
+    starts_at = entered_instant(errors, "start_time", fields.day, fields.start_time, zone)
+    ends_at = entered_instant(
+        errors, "end_time", fields.end_day or fields.day, fields.end_time, zone
+    )
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("end_time", _("La fin doit être postérieure au début."))
     return starts_at, ends_at
 
 
-def _check_within_tour(tour: Tour, fields: StopFields, errors: FieldErrors) -> None:
-    if not (tour.start_date <= fields.day and (fields.end_day or fields.day) <= tour.end_date):
+def _check_within_tour(tour: Tour, first_day: date, last_day: date, errors: FieldErrors) -> None:
+    if not (tour.start_date <= first_day and last_day <= tour.end_date):
         errors.add(
             "day",
             _(
@@ -107,10 +102,12 @@ def _host(fields: StopFields, territory: Territory, errors: FieldErrors) -> Orga
 def _resolve(tour: Tour, fields: StopFields) -> _ResolvedStop:
     territory = _territory_of_complete_input(fields)
     errors = FieldErrors()
+    assert fields.day is not None  # a missing day is refused above
     starts_at, ends_at = _instants(fields, territory.timezone, errors)
-    _check_within_tour(tour, fields, errors)
+    _check_within_tour(tour, fields.day, fields.end_day or fields.day, errors)
     host = _host(fields, territory, errors)
     errors.raise_if_any()
+    assert starts_at and ends_at  # a missing or impossible time is refused above
     return _ResolvedStop(territory, starts_at, ends_at, host)
 
 

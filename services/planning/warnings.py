@@ -79,9 +79,9 @@ class JourneyRule:
 
 
 def great_circle_km(a: Territory, b: Territory) -> float | None:
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    if a.coordinates is None or b.coordinates is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a.coordinates, *b.coordinates))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -27,7 +27,7 @@ from models import (
     WorkshopStatus,
     normalise_email,
 )
-from models.types import could_be_token, new_token
+from models.types import could_be_token, new_token, rows_changed
 from services.calendar.private_feeds import participant_feed_link
 from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
@@ -64,7 +64,7 @@ def lock_workshop(workshop_id: int) -> Workshop:
         .values(registrations_revision=Workshop.registrations_revision + 1)
         .execution_options(synchronize_session=False)
     )
-    if locked.rowcount != 1:
+    if rows_changed(locked) != 1:
         raise RegistrationRefused(_("Cet atelier n’existe pas ou plus."))
     return db.session.execute(
         select(Workshop).where(Workshop.id == workshop_id).execution_options(populate_existing=True)
@@ -72,11 +72,12 @@ def lock_workshop(workshop_id: int) -> Workshop:
 
 
 def confirmed_count(workshop: Workshop) -> int:
-    return db.session.scalar(
+    confirmed = db.session.scalar(
         select(func.count(Registration.id)).where(
             Registration.workshop_id == workshop.id, Registration.status == CONFIRMED
         )
     )
+    return confirmed or 0
 
 
 def _counts(workshop_ids: list[int], status: RegistrationStatus) -> dict[int, int]:
@@ -88,7 +89,8 @@ def _counts(workshop_ids: list[int], status: RegistrationStatus) -> dict[int, in
         .group_by(Registration.workshop_id)
     )
     counts = dict.fromkeys(workshop_ids, 0)
-    counts.update(dict(rows.all()))
+    for workshop_id, count in rows:
+        counts[workshop_id] = count
     return counts
 
 
@@ -137,7 +139,7 @@ def waitlist_position(registration: Registration) -> int | None:
             ),
         )
     )
-    return ahead + 1
+    return (ahead or 0) + 1
 
 
 def registration_problem(workshop: Workshop, now: datetime) -> str | None:
@@ -297,6 +299,7 @@ def promote_now(registration: Registration) -> bool:
             Registration.workshop_id == workshop.id, Registration.status == WAITLISTED
         )
     )
+    assert first is not None  # this person is on the waiting list
     registration.queue_key = first - 1
     db.session.flush()
     log.info(
@@ -348,9 +351,7 @@ def anonymise(registration: Registration, now: datetime) -> None:
     registration.territory = None
     registration.token = new_token()
     registration.anonymised_at = now
-    db.session.execute(
-        OutboxMail.__table__.delete().where(OutboxMail.registration_id == registration.id)
-    )
+    db.session.execute(delete(OutboxMail).where(OutboxMail.registration_id == registration.id))
     db.session.flush()
     log.info("registration %s to workshop %s anonymised", registration.id, registration.workshop_id)
 
@@ -374,7 +375,7 @@ def registrants(workshop: Workshop) -> list[tuple[Registration, int | None]]:
     rank = {CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}
     everyone.sort(key=lambda r: rank[r.status])
     position = 0
-    result = []
+    result: list[tuple[Registration, int | None]] = []
     for registration in everyone:
         if registration.status == WAITLISTED:
             position += 1

@@ -24,7 +24,7 @@ from models import (
 )
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
-from services.local_time import NonexistentLocalTime, local_to_utc
+from services.local_time import entered_instant
 from services.mail import outbox as mail
 from services.registration.registrations import lock_workshop, set_capacity
 
@@ -68,16 +68,7 @@ class _Resolved:
     opens_at: datetime | None
     closes_at: datetime | None
     facilitators: list[Speaker]
-
-
-def _instant(errors: FieldErrors, name, day, clock, zone, default_clock=None) -> datetime | None:
-    if day is None:
-        return None
-    try:
-        return local_to_utc(day, clock or default_clock or time(0), zone)
-    except NonexistentLocalTime as exc:
-        errors.add(name, str(exc))
-        return None
+    capacity: int
 
 
 def _by_ids(model, ids: list[int]) -> list | None:
@@ -125,8 +116,8 @@ def _check_capacity_and_place(fields: WorkshopFields, errors: FieldErrors) -> No
 def _session_times(
     fields: WorkshopFields, zone: str, errors: FieldErrors
 ) -> tuple[datetime | None, datetime | None]:
-    starts_at = _instant(errors, "start_time", fields.day, fields.start_time, zone)
-    ends_at = _instant(errors, "end_time", fields.day, fields.end_time, zone)
+    starts_at = entered_instant(errors, "start_time", fields.day, fields.start_time, zone)
+    ends_at = entered_instant(errors, "end_time", fields.day, fields.end_time, zone)
     for name, value in (
         ("day", fields.day),
         ("start_time", fields.start_time),
@@ -143,10 +134,10 @@ def _registration_window(
     fields: WorkshopFields, zone: str, ends_at: datetime | None, errors: FieldErrors
 ) -> tuple[datetime | None, datetime | None]:
     """When registrations open and close; they close by the end of the workshop."""
-    opens_at = _instant(errors, "opens_time", fields.opens_day, fields.opens_time, zone)
-    closes_at = _instant(
-        errors, "closes_time", fields.closes_day, fields.closes_time, zone, time(23, 59)
-    )
+    # A day without a time: registrations open at its start and close at its end.
+    opens_time, closes_time = fields.opens_time or time(0), fields.closes_time or time(23, 59)
+    opens_at = entered_instant(errors, "opens_time", fields.opens_day, opens_time, zone)
+    closes_at = entered_instant(errors, "closes_time", fields.closes_day, closes_time, zone)
     if opens_at and closes_at and closes_at <= opens_at:
         errors.add("closes_day", _("La clôture des inscriptions doit suivre leur ouverture."))
     if closes_at and ends_at and closes_at > ends_at:
@@ -173,8 +164,20 @@ def _resolve(tour: Tour, fields: WorkshopFields) -> _Resolved:
     starts_at, ends_at = _session_times(fields, zone, errors)
     opens_at, closes_at = _registration_window(fields, zone, ends_at, errors)
     errors.raise_if_any()
+    # Each of these is refused above when missing or unknown.
+    assert challenge and host and territories is not None and facilitators is not None
+    assert starts_at and ends_at and fields.capacity is not None
     return _Resolved(
-        challenge, host, territories, stop, starts_at, ends_at, opens_at, closes_at, facilitators
+        challenge,
+        host,
+        territories,
+        stop,
+        starts_at,
+        ends_at,
+        opens_at,
+        closes_at,
+        facilitators,
+        fields.capacity,
     )
 
 
@@ -207,7 +210,7 @@ def _apply(workshop: Workshop, resolved: _Resolved, fields: WorkshopFields) -> N
 def create_workshop(tour: Tour, fields: WorkshopFields) -> Workshop:
     """A new workshop, as a draft: nobody can register before it is opened."""
     resolved = _resolve(tour, fields)
-    workshop = Workshop(tour=tour, capacity=fields.capacity, status=WorkshopStatus.DRAFT)
+    workshop = Workshop(tour=tour, capacity=resolved.capacity, status=WorkshopStatus.DRAFT)
     _apply(workshop, resolved, fields)
     db.session.add(workshop)
     db.session.flush()
@@ -239,12 +242,12 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
     below the confirmed count."""
     ensure_version(expected_version, workshop.version, _changed_since_opened)
     resolved = _resolve(workshop.tour, fields)
-    if fields.capacity != workshop.capacity:
+    if resolved.capacity != workshop.capacity:
         # Under the registrations' lock, and checking the version before the capacity's
         # own flush bumps it.
         workshop = lock_workshop(workshop.id)
         ensure_version(expected_version, workshop.version, _changed_since_opened)
-        set_capacity(workshop, fields.capacity)
+        set_capacity(workshop, resolved.capacity)
     before = _place(workshop)
     _apply(workshop, resolved, fields)
     moved = _place(workshop) != before
