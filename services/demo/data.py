@@ -6,7 +6,81 @@ each territory's main town (used by the map and the journey estimate), the IANA 
 and the times of day of the three documented stops (demo values).
 """
 
-TOUR = {
+from typing import NotRequired, TypedDict
+
+# The shape of each entry. Values stay the plain strings the articles give; seed.py turns
+# dates, times and enum values into their types when it writes the rows.
+
+
+class TourEntry(TypedDict):
+    slug: str
+    title: str
+    principal: str
+    start_date: str  # ISO date
+    end_date: str  # ISO date
+    description: str
+
+
+class TerritoryEntry(TypedDict):
+    slug: str
+    name: str
+    kind: str | None  # a TerritoryKind value; None where the form is not documented
+    region: str
+    position: tuple[float, float] | None  # (latitude, longitude)
+    timezone: NotRequired[str]  # IANA zone; Europe/Paris when absent
+    holidays: NotRequired[str]  # school-holiday subdivision code
+    presentation: NotRequired[str]
+    organisations: NotRequired[list[tuple[str, str]]]  # (name, role in the collective)
+    challenges: NotRequired[list[tuple[str, str]]]  # (challenge slug, the territory's wording)
+
+
+class StopEntry(TypedDict):
+    territory: str  # territory slug
+    day: str  # ISO date
+    start: str  # local time, HH:MM
+    end: str  # local time, HH:MM
+    venue: str
+    address: NotRequired[str]
+    host: str | None  # name of one of the territory's organisations
+    description: str
+
+
+class OrganiserAccountEntry(TypedDict):
+    email: str
+    name: str
+    territories: list[str]  # territory slugs
+
+
+class SpeakerEntry(TypedDict):
+    name: str
+    title: str
+    organisation: str
+    territory: str | None  # territory slug
+    biography: NotRequired[str]
+
+
+class RoundTableEntry(TypedDict):
+    territory: str  # slug of the territory whose stop holds it
+    title: str
+    start: str  # local time, HH:MM
+    end: str  # local time, HH:MM
+    description: str
+    participants: list[tuple[str, str]]  # (speaker name, ParticipantRole value)
+
+
+class WorkshopEntry(TypedDict):
+    title: str
+    challenge: str  # challenge slug
+    host: str  # territory slug
+    territories: list[str]  # territory slugs
+    days_from_seed: int
+    capacity: int
+    facilitators: list[str]  # speaker names
+    description: str
+    demo_registrations: int
+
+
+TOUR: TourEntry = {
     "slug": "tour-des-labellisations-2019",
     "title": "Tour des labellisations Territoires French Impact 2019",
     "principal": "Christophe Itier, Haut-Commissaire à l’économie sociale et solidaire "
@@ -29,7 +103,7 @@ TOUR = {
 }
 
 # Challenges shared across territories; each territory's own wording is kept on the link.
-CHALLENGES = {
+CHALLENGES: dict[str, str] = {
     "mobilites-durables": "Mobilités durables",
     "alimentation-durable": "Alimentation durable et circuits courts",
     "reemploi": "Réemploi et économie circulaire",
@@ -49,7 +123,7 @@ CHALLENGES = {
 # kind: the territory's institutional form where the articles or its name give it; None
 # where the form is not documented (Figeac, Le Mans – Sarthe, Montreuillois…).
 # position: approximate, main town; None where the articles do not say where it lies.
-TERRITORIES = [
+TERRITORIES: list[TerritoryEntry] = [
     {
         "slug": "aix-marseille-provence",
         "name": "Aix-Marseille-Provence",
@@ -370,7 +444,7 @@ TERRITORIES = [
 ]
 
 # Times of day are demo values: the articles give only the dates.
-STOPS = [
+STOPS: list[StopEntry] = [
     {
         "territory": "nantes-metropole",
         "day": "2019-02-25",
@@ -422,7 +496,7 @@ STOPS = [
 ]
 
 # Demo accounts (not people from the articles), so that the planning board can be tried.
-DEMO_ORGANISERS = [
+DEMO_ORGANISERS: list[OrganiserAccountEntry] = [
     {
         "email": "equipe.roubaix@tournee.example",
         "name": "Équipe de Roubaix (démo)",
@@ -436,7 +510,7 @@ DEMO_ORGANISERS = [
 ]
 
 # Speakers as the articles name them; no e-mail (none is published), no invented biography.
-SPEAKERS = [
+SPEAKERS: list[SpeakerEntry] = [
     {
         "name": "Christophe Itier",
         "title": "Haut-Commissaire à l’économie sociale et solidaire et à l’innovation sociale",
@@ -490,7 +564,7 @@ SPEAKERS = [
 # The High Commissioner speaks at every documented stop.
 TOUR_SPEAKER = "Christophe Itier"
 
-ROUND_TABLES = [
+ROUND_TABLES: list[RoundTableEntry] = [
     {
         "territory": "clermont-ferrand",
         "title": "Table ronde autour de la remise officielle du label French Impact",
@@ -522,7 +596,7 @@ EXAMPLE_NOTE = (
     "travailleront ensemble sur des défis communs, sans en donner ni la date, ni le lieu, ni le "
     "programme. Cet atelier, sa date et ses inscriptions sont fictifs."
 )
-WORKSHOPS = [
+WORKSHOPS: list[WorkshopEntry] = [
     {
         "title": "Mobilités durables : un laboratoire partagé (exemple)",
         "challenge": "mobilites-durables",

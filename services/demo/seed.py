@@ -2,12 +2,14 @@
 it); what is missing is created."""
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 
-from extensions import db
+from extensions import Model, db
 from models import (
     Challenge,
     Organisation,
@@ -32,7 +34,10 @@ from models import (
 )
 from models.types import new_token
 from services.demo import data as demo_data
+from services.demo.data import StopEntry, TerritoryEntry
 from services.local_time import local_to_utc, today_in_france
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 
 @dataclass
@@ -45,7 +50,9 @@ class SeedReport:
         self.created[what] = self.created.get(what, 0) + 1
 
 
-def _get_or_create(model, report: SeedReport, defaults: dict, **keys):
+def _get_or_create(
+    model: type[ModelT], report: SeedReport, defaults: Mapping[str, object], **keys: object
+) -> ModelT:
     instance = db.session.scalar(select(model).filter_by(**keys))
     if instance is None:
         instance = model(**keys, **defaults)
@@ -61,7 +68,9 @@ def _seed_challenges(report: SeedReport) -> dict[str, Challenge]:
     }
 
 
-def _seed_territory(entry: dict, challenges: dict[str, Challenge], report: SeedReport) -> Territory:
+def _seed_territory(
+    entry: TerritoryEntry, challenges: dict[str, Challenge], report: SeedReport
+) -> Territory:
     latitude, longitude = entry["position"] or (None, None)
     territory = _get_or_create(
         Territory,
@@ -114,7 +123,9 @@ def _seed_tour(report: SeedReport) -> Tour:
     )
 
 
-def _seed_stop(tour: Tour, entry: dict, territories: dict[str, Territory], report: SeedReport):
+def _seed_stop(
+    tour: Tour, entry: StopEntry, territories: dict[str, Territory], report: SeedReport
+) -> None:
     territory = territories[entry["territory"]]
     exists = db.session.scalar(
         select(TourStop.id).where(
@@ -146,7 +157,7 @@ def _seed_stop(tour: Tour, entry: dict, territories: dict[str, Territory], repor
 
 
 def _seed_speakers(territories: dict[str, Territory], report: SeedReport) -> dict[str, Speaker]:
-    speakers = {}
+    speakers: dict[str, Speaker] = {}
     for entry in demo_data.SPEAKERS:
         territory = territories[entry["territory"]] if entry["territory"] else None
         speakers[entry["name"]] = _get_or_create(
@@ -251,7 +262,12 @@ def _seed_demo_registrations(workshop: Workshop, count: int) -> None:
 
 
 def _seed_account(
-    email: str, name: str, role: Role, password: str, territories: list[Territory], report
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    territories: list[Territory],
+    report: SeedReport,
 ) -> None:
     if db.session.scalar(select(User.id).where(User.email == normalise_email(email))):
         return
