@@ -29,28 +29,20 @@ def _tour_or_404(slug: str) -> Tour:
     return tours.tour_by_slug(slug) or abort(404)
 
 
-def _require_territory_editor(territory: Territory) -> None:
-    require(
-        can_edit_territory,
-        territory,
-        message=_(
-            "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
-            "pas partie).",
-            name=territory.name,
-        ),
+def _not_your_territory(territory: Territory) -> str:
+    return _(
+        "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
+        "pas partie).",
+        name=territory.name,
     )
+
+
+def _require_territory_editor(territory: Territory) -> None:
+    require(can_edit_territory, territory, message=_not_your_territory(territory))
 
 
 def _require_stop_manager(stop: TourStop) -> None:
-    require(
-        can_manage_stop,
-        stop,
-        message=_(
-            "Vous ne pouvez planifier que les étapes de vos territoires (%(name)s n’en fait "
-            "pas partie).",
-            name=stop.territory.name,
-        ),
-    )
+    require(can_manage_stop, stop, message=_not_your_territory(stop.territory))
 
 
 @bp.get("/")
