@@ -1,5 +1,7 @@
 """Errors that services raise and views turn into messages."""
 
+from flask_babel import gettext as _
+
 
 class InvalidInput(Exception):
     """Input that breaks a rule; `errors` maps a field name (or "") to French messages."""
@@ -23,6 +25,12 @@ class FieldErrors:
 
     def add(self, field: str, message: str) -> None:
         self._errors.setdefault(field, []).append(message)
+
+    def require(self, **values: object) -> None:
+        """Each of these fields left empty gets "Ce champ est obligatoire."."""
+        for field, value in values.items():
+            if value is None:
+                self.add(field, _("Ce champ est obligatoire."))
 
     def __bool__(self) -> bool:
         return bool(self._errors)

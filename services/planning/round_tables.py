@@ -47,9 +47,7 @@ def _apply(table: RoundTable, stop: TourStop, fields: RoundTableFields) -> None:
             errors.add("challenge_id", _("Défi inconnu : choisissez un défi de la liste."))
     day = fields.day or stop.local_start.date()
     zone = stop.territory.timezone
-    for name, clock in (("start_time", fields.start_time), ("end_time", fields.end_time)):
-        if clock is None:
-            errors.add(name, _("Ce champ est obligatoire."))
+    errors.require(start_time=fields.start_time, end_time=fields.end_time)
     starts_at = entered_instant(errors, "start_time", day, fields.start_time, zone)
     ends_at = entered_instant(errors, "end_time", day, fields.end_time, zone)
     if starts_at and ends_at and ends_at <= starts_at:

@@ -47,13 +47,7 @@ def _territory_of_complete_input(fields: StopFields) -> Territory:
     territory = db.session.get(Territory, fields.territory_id) if fields.territory_id else None
     if territory is None:
         errors.add("territory_id", _("Territoire inconnu : choisissez un territoire de la liste."))
-    for name, value in (
-        ("day", fields.day),
-        ("start_time", fields.start_time),
-        ("end_time", fields.end_time),
-    ):
-        if value is None:
-            errors.add(name, _("Ce champ est obligatoire."))
+    errors.require(day=fields.day, start_time=fields.start_time, end_time=fields.end_time)
     if (fields.latitude is None) != (fields.longitude is None):
         errors.add("latitude", _("Indiquez la latitude et la longitude, ou aucune des deux."))
     errors.raise_if_any()

@@ -118,13 +118,7 @@ def _session_times(
 ) -> tuple[datetime | None, datetime | None]:
     starts_at = entered_instant(errors, "start_time", fields.day, fields.start_time, zone)
     ends_at = entered_instant(errors, "end_time", fields.day, fields.end_time, zone)
-    for name, value in (
-        ("day", fields.day),
-        ("start_time", fields.start_time),
-        ("end_time", fields.end_time),
-    ):
-        if value is None:
-            errors.add(name, _("Ce champ est obligatoire."))
+    errors.require(day=fields.day, start_time=fields.start_time, end_time=fields.end_time)
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("end_time", _("La fin doit être postérieure au début."))
     return starts_at, ends_at
