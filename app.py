@@ -1,5 +1,6 @@
 """The application factory: extensions, blueprints, error handlers, CLI."""
 
+import hmac
 import logging
 import os
 from pathlib import Path
@@ -95,9 +96,15 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(session_id: str) -> User | None:
+        """The account of a session cookie, while its session token is the current one."""
+        user_id, _, token = session_id.partition(":")
+        user = (
+            db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 10 else None
+        )
+        if user is None or not user.active or not token:
+            return None
+        return user if hmac.compare_digest(token, user.session_token) else None
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import Model, db
 from models.territory import Territory
-from models.types import LabelledEnum, UTCDateTime, text_enum, utc_now
+from models.types import LabelledEnum, UTCDateTime, new_token, text_enum, utc_now
 
 
 class Role(LabelledEnum):
@@ -43,6 +43,9 @@ class User(UserMixin, Model):
         default=Role.ORGANISER,
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the session cookie (Flask-Login's alternative id): replacing it ends every
+    # session of the account, on logout, a new password or deactivation.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
     territories: Mapped[list[Territory]] = relationship(
@@ -55,6 +58,15 @@ class User(UserMixin, Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every cookie issued so far stops working."""
+        self.session_token = new_token()
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

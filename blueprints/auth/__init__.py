@@ -17,7 +17,7 @@ from blueprints.auth.forms import LoginForm
 from blueprints.template_helpers import safe_next_url
 from extensions import limiter
 from models import normalise_email
-from services.accounts.users import authenticate
+from services.accounts.users import authenticate, sign_out
 
 bp = Blueprint("auth", __name__)
 
@@ -59,6 +59,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    sign_out(current_user)
     logout_user()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("public.index"))

@@ -88,6 +88,8 @@ def update_user(
     user.display_name = display_name.strip()
     user.role = role
     user.territories = list(territories)
+    if user.active and not active:
+        user.end_sessions()  # a deactivated account is signed out everywhere at once
     user.active = active
     db.session.flush()
     log.info(
@@ -105,6 +107,13 @@ def set_password(user: User, password: str) -> None:
     user.set_password(password)
     db.session.flush()
     log.info("user %s password set", user.id)
+
+
+def sign_out(user: User) -> None:
+    """Logging out ends the session everywhere: a copied cookie does not outlive it."""
+    user.end_sessions()
+    db.session.flush()
+    log.info("user %s signed out", user.id)
 
 
 def all_users() -> list[User]:
