@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 import config as settings
 from blueprints.cli import register_cli
@@ -185,6 +185,12 @@ def register_error_handlers(app: Flask) -> None:
             ),
         )
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        # No page of ours can be built for a host we do not serve (links need it): plain text.
+        message = _("Adresse inconnue : ce serveur ne répond pas sous ce nom d’hôte.")
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(429)
     def too_many_attempts(_error):
         return render_error(429)
@@ -216,10 +222,15 @@ def register_security_headers(app: Flask) -> None:
         "form-action 'self'; frame-ancestors 'none'"
     )
 
+    # Browsers remember to use HTTPS only once the site is served over it (secure cookies).
+    hsts = "max-age=31536000; includeSubDomains" if app.config["SESSION_COOKIE_SECURE"] else None
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         return response

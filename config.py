@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def normalise_database_url(url: str) -> str:
@@ -36,7 +37,23 @@ def secret_key(instance_path: str) -> str:
     return key
 
 
+# Without PUBLIC_URL the platform is a development server: only loopback names are trusted,
+# so a forged Host header cannot put another site's address in a mail or a feed.
+LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
+
+
+def trusted_hosts(public_url: str, extra: str) -> list[str]:
+    """The Host values requests may carry: PUBLIC_URL's host and TRUSTED_HOSTS (comma
+    separated; ".example.org" trusts its subdomains), or loopback when PUBLIC_URL is unset."""
+    hosts = [h.strip() for h in extra.split(",") if h.strip()]
+    public_host = urlsplit(public_url).hostname if public_url else None
+    if public_host:
+        return [public_host, *hosts]
+    return LOOPBACK_HOSTS + hosts
+
+
 def from_environment(instance_path: str) -> dict:
+    public_url = os.environ.get("PUBLIC_URL", "").strip()
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -76,7 +93,8 @@ def from_environment(instance_path: str) -> dict:
         # Retries: the n-th failure waits base × 2^(n-1) seconds, at most one hour.
         "MAIL_RETRY_BASE_SECONDS": float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30")),
         "MAIL_RETRY_MAX_SECONDS": float(os.environ.get("MAIL_RETRY_MAX_SECONDS", "3600")),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "PUBLIC_URL": public_url,
+        "TRUSTED_HOSTS": trusted_hosts(public_url, os.environ.get("TRUSTED_HOSTS", "")),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute"),
         "ADMIN_EMAIL": os.environ.get("ADMIN_EMAIL", "admin@tournee.example"),
         "ADMIN_PASSWORD": os.environ.get("ADMIN_PASSWORD", ""),
