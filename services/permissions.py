@@ -60,6 +60,20 @@ def can_edit_speakers(user: User | None) -> bool:
     return is_organiser(user)
 
 
+def can_move_speaker(
+    user: User | None, speaker: Speaker | None, territory: Territory | None
+) -> bool:
+    """Attach a speaker (a new one: speaker None) to a territory, or detach it from one: only
+    between territories one manages, since the organisers of the speaker's territory are
+    the ones who may merge or delete it. Keeping the territory as it is needs nothing more."""
+    current = speaker.territory if speaker is not None else None
+    if (current.id if current else None) == (territory.id if territory else None):
+        return can_edit_speakers(user)
+    return all(can_edit_territory(user, t) for t in (current, territory) if t is not None) and (
+        can_edit_speakers(user)
+    )
+
+
 def can_remove_speaker(user: User | None, speaker: Speaker) -> bool:
     """Merging or deleting a record touches every territory's programme: admins, or the
     organisers of the speaker's own territory."""

@@ -3,15 +3,21 @@ private calendar links, merging duplicates and deleting records."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
 from blueprints.form_helpers import Refusal, attempt
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
 from extensions import db
-from models import Speaker
+from models import Speaker, Territory
 from services.calendar.private_feeds import regenerate, speaker_feed_link
-from services.permissions import can_edit_speakers, can_remove_speaker
+from services.permissions import (
+    can_edit_speakers,
+    can_edit_territory,
+    can_move_speaker,
+    can_remove_speaker,
+)
 from services.planning import tours
 from services.planning.engagements import engagements_of
 from services.planning.speakers import (
@@ -49,10 +55,30 @@ def _require_remover(speaker: Speaker) -> None:
     )
 
 
-def _territory_choices(form: SpeakerForm) -> None:
+def _territory_choices(form: SpeakerForm, speaker: Speaker | None = None) -> None:
+    """The territories this organiser may attach a speaker to, and the speaker's own."""
+    current = speaker.territory if speaker is not None else None
     form.territory_id.choices = [SelectChoice("", _("— Aucun —"))] + [
-        SelectChoice(t.id, t.name) for t in tours.all_territories()
+        SelectChoice(t.id, t.name)
+        for t in tours.all_territories()
+        if can_edit_territory(current_user, t) or (current is not None and t.id == current.id)
     ]
+
+
+def _require_territory_move(form: SpeakerForm, speaker: Speaker | None) -> None:
+    territory_id = form.territory_id.data
+    territory = db.session.get(Territory, territory_id) if territory_id else None
+    if territory_id and territory is None:
+        return  # unknown: the service says so on the field
+    require(
+        can_move_speaker,
+        speaker,
+        territory,
+        message=_(
+            "Vous ne pouvez rattacher une fiche qu’à l’un de vos territoires, ni la détacher "
+            "d’un territoire qui n’est pas le vôtre."
+        ),
+    )
 
 
 @bp.post("/<int:speaker_id>/calendar/regenerate", endpoint="regenerate_calendar")
@@ -97,6 +123,7 @@ def new():
         return _render_form(form)
     if not form.validate():
         return _render_form(form, status=400)
+    _require_territory_move(form, None)
     speaker = attempt(lambda: create_speaker(form.to_fields()), form)
     if isinstance(speaker, Refusal):
         return _render_form(form, status=speaker.status)
@@ -109,11 +136,12 @@ def edit(speaker_id: int):
     _require_speaker_editor()
     speaker = db.get_or_404(Speaker, speaker_id)
     form = SpeakerForm(obj=speaker if request.method == "GET" else None)
-    _territory_choices(form)
+    _territory_choices(form, speaker)
     if request.method == "GET":
         return _render_form(form, speaker)
     if not form.validate():
         return _render_form(form, speaker, 400)
+    _require_territory_move(form, speaker)
     refusal = attempt(
         lambda: update_speaker(speaker, form.to_fields(), form.expected_version()),
         form,
@@ -134,7 +162,7 @@ def add_availability_window(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
     availability_form = AvailabilityForm()
     speaker_form = SpeakerForm(formdata=None, obj=speaker)
-    _territory_choices(speaker_form)
+    _territory_choices(speaker_form, speaker)
     if not availability_form.validate():
         return _render_form(speaker_form, speaker, 400, availability_form=availability_form)
     first_day = availability_form.first_day.data
@@ -168,7 +196,7 @@ def remove_availability_window(speaker_id: int, availability_id: int):
     refusal = attempt(lambda: remove_availability(speaker, availability_id), availability_form)
     if isinstance(refusal, Refusal):
         speaker_form = SpeakerForm(formdata=None, obj=speaker)
-        _territory_choices(speaker_form)
+        _territory_choices(speaker_form, speaker)
         return _render_form(speaker_form, speaker, 400, availability_form=availability_form)
     flash(_("Disponibilité de %(name)s retirée.", name=speaker.name), "success")
     return redirect(url_for("speaker_admin.edit", speaker_id=speaker_id, _anchor="disponibilites"))

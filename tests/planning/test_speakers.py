@@ -297,7 +297,7 @@ def test_organiser_creates_a_speaker_and_lands_on_the_profile(app, client, world
 
 
 def test_new_speaker_form_offers_territories_and_explains_markdown(client, world):
-    login(client, world.roubaix_organiser)
+    login(client, world.admin)  # an organiser is offered only their own (test_speaker_territories)
     page = text_of(client.get("/board/speakers/new"))
     assert "Nantes Métropole" in page and "Mayotte" in page
     assert "*italique*, **gras**, [lien](https://…)" in page
@@ -384,15 +384,21 @@ def nantes_pair(app, world) -> dict:
     kept = make_speaker(app, "Camille Martin", territory_id=world.territory["nantes"])
     duplicate = make_speaker(app, "C. Martin", territory_id=world.territory["nantes"])
     window = make_availability(app, kept, utc(2019, 3, 1), utc(2019, 3, 2))
-    return {"kept": kept, "duplicate": duplicate, "window": window}
+    nantes = world.territory["nantes"]
+    return {"kept": kept, "duplicate": duplicate, "window": window, "nantes": nantes}
 
 
 def _routes(pair):
-    """name: (url, form data, whether an organiser of another territory may use it)."""
+    """name: (url, form data, whether an organiser of another territory may use it). The
+    edit keeps the speaker in Nantes: moving it out is refused (test_speaker_territories)."""
     kept = pair["kept"]
     return {
         "new": ("/board/speakers/new", speaker_form(), True),
-        "edit": (f"/board/speakers/{kept}/edit", speaker_form(version="1"), True),
+        "edit": (
+            f"/board/speakers/{kept}/edit",
+            speaker_form(version="1", territory_id=pair["nantes"]),
+            True,
+        ),
         "add_availability": (
             f"/board/speakers/{kept}/availability",
             {"kind": "available", "first_day": "2019-02-25"},
