@@ -25,11 +25,13 @@ from models import (
     RegistrationStatus,
     Territory,
     Tour,
+    TourStop,
     Workshop,
     WorkshopStatus,
 )
 from services.permissions import (
     can_edit_territory,
+    can_manage_stop,
     can_manage_workshop,
     can_plan_in_any_territory,
     can_view_registrants,
@@ -69,6 +71,23 @@ def _require_viewer(workshop: Workshop) -> None:
         can_view_registrants,
         workshop,
         message=_("Seuls les organisateurs des territoires de l’atelier voient ses inscrit·es."),
+    )
+
+
+def _require_stop_of_mine(stop_id: int | None, workshop: Workshop | None) -> None:
+    """A workshop prints in the programme of its stop: only a stop one manages (keeping the
+    stop it already has needs nothing more)."""
+    stop = db.session.get(TourStop, stop_id) if stop_id else None
+    if stop is None or (workshop is not None and workshop.stop_id == stop.id):
+        return  # no stop, an unknown one (the service says so), or unchanged
+    require(
+        can_manage_stop,
+        stop,
+        message=_(
+            "Vous ne pouvez rattacher un atelier qu’aux étapes de vos territoires (%(name)s "
+            "n’en fait pas partie).",
+            name=stop.territory.name,
+        ),
     )
 
 
@@ -128,9 +147,11 @@ def _prepare_form(form: WorkshopForm, tour: Tour, workshop: Workshop | None) -> 
     suggested_ids = [t.id for t in suggested]
     others = [t for t in territories if t.id not in suggested_ids]
     form.territory_ids.choices = [SelectChoice(t.id, t.name) for t in suggested + others]
+    current_stop_id = workshop.stop_id if workshop is not None else None
     form.stop_id.choices = [SelectChoice("", _("— Aucune —"))] + [
         SelectChoice(s.id, f"{s.territory.name} – {stop_day(s)}")
         for s in tours.tour_stops(tour, include_drafts=True)
+        if can_manage_stop(current_user, s) or s.id == current_stop_id
     ]
     form.facilitator_ids.choices = [
         SelectChoice(s.id, f"{s.name} — {s.title}" if s.title else s.name) for s in all_speakers()
@@ -193,6 +214,7 @@ def new(slug: str):
     if not form.validate():
         return _render_form(form, tour, None, suggested_ids, 400)
     _require_host_editor(form.host_territory_id.data)
+    _require_stop_of_mine(form.stop_id.data, None)
     workshop = attempt(lambda: service.create_workshop(tour, form.to_fields()), form)
     if isinstance(workshop, Refusal):
         return _render_form(form, tour, None, suggested_ids, workshop.status)
@@ -253,6 +275,7 @@ def edit(workshop_id: int):
         return _render_form(form, tour, workshop, suggested_ids, 400)
     if form.host_territory_id.data != workshop.host_territory_id:
         _require_host_editor(form.host_territory_id.data)
+    _require_stop_of_mine(form.stop_id.data, workshop)
     refusal = attempt(
         lambda: service.update_workshop(workshop, form.to_fields(), form.expected_version()),
         form,

@@ -314,6 +314,33 @@ def test_handing_a_workshop_to_another_territory_is_forbidden(app, client, world
     assert workshop_row(app, workshop_id).host_territory_id == world.territory["nantes"]
 
 
+def test_workshop_cannot_be_attached_to_another_territory_stop(app, client, world):
+    """The Clermont stop's programme would print it: Nantes' organiser may not put it there,
+    neither when creating nor when editing, and is not offered that stop."""
+    challenge = make_challenge(app)
+    login(client, world.nantes_organiser)
+    clermont_stop = world.clermont_draft_id
+    response = post_form(
+        client,
+        f"/board/tours/{world.tour_slug}/workshops/new",
+        form_data(world, challenge, stop_id=clermont_stop),
+    )
+    assert response.status_code == 403
+    assert "Clermont-Ferrand n’en fait pas partie" in text_of(response)
+    assert workshop_count(app) == 0
+    workshop_id = make_workshop(app, world)
+    response = post_form(
+        client,
+        f"/board/workshops/{workshop_id}/edit",
+        edit_data(app, workshop_id, stop_id=clermont_stop),
+    )
+    assert response.status_code == 403
+    assert workshop_row(app, workshop_id).stop_id is None
+    page = client.get(f"/board/workshops/{workshop_id}/edit").get_data(as_text=True)
+    stops = re.search(r'<select[^>]*name="stop_id".*?</select>', page, re.S).group(0)
+    assert set(re.findall(r'value="(\d+)"', stops)) == {str(world.nantes_stop_id)}
+
+
 def test_edit_saves_and_goes_to_the_registrants(app, client, world):
     workshop_id = make_workshop(app, world)
     login(client, world.nantes_organiser)
