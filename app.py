@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
 
     register_logging(app)
+    warn_about_per_process_limits(app)
     register_extensions(app)
     register_transaction_boundary(app)
     register_blueprints(app)
@@ -68,6 +69,20 @@ def register_logging(app: Flask) -> None:
         )
         services_log.addHandler(handler)
     services_log.setLevel(app.config.get("SERVICES_LOG_LEVEL", "INFO"))
+
+
+PER_PROCESS_LIMITS_WARNING = (
+    "RATELIMIT_STORAGE_URI is memory://: login and registration limits are counted by each "
+    "process on its own, so N worker processes allow N times the attempts. Set "
+    "RATELIMIT_STORAGE_URI (or REDIS_URL) to redis://… when more than one process serves."
+)
+
+
+def warn_about_per_process_limits(app: Flask) -> None:
+    """Outside development and tests, limits kept in one process's memory are a hole."""
+    memory = app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    if memory and not (app.debug or app.testing):
+        app.logger.warning(PER_PROCESS_LIMITS_WARNING)
 
 
 def select_locale() -> str:

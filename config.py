@@ -58,7 +58,12 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Limits must be shared by every process and server: Redis in production. memory://
+        # counts per process (development, one process).
+        "RATELIMIT_STORAGE_URI": (
+            os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+        ),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "tournee"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -96,6 +101,10 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_URL": public_url,
         "TRUSTED_HOSTS": trusted_hosts(public_url, os.environ.get("TRUSTED_HOSTS", "")),
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "30 per minute"),
+        # Seat squatting: one address cannot hold a workshop's seats with invented e-mails.
+        "REGISTRATION_PER_WORKSHOP_LIMIT": os.environ.get(
+            "REGISTRATION_PER_WORKSHOP_LIMIT", "10 per hour"
+        ),
         "ADMIN_EMAIL": os.environ.get("ADMIN_EMAIL", "admin@tournee.example"),
         "ADMIN_PASSWORD": os.environ.get("ADMIN_PASSWORD", ""),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", ""),

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -99,8 +100,20 @@ def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
 
 
+def _per_workshop_limit() -> str:
+    return current_app.config["REGISTRATION_PER_WORKSHOP_LIMIT"]
+
+
+def _address_and_workshop() -> str:
+    """One address's registrations to one workshop: a colleague or ten may register from an
+    office, one address cannot take every seat with invented e-mails."""
+    workshop_id = (request.view_args or {}).get("workshop_id")
+    return f"registration:{get_remote_address()}:{workshop_id}"
+
+
 @bp.route("/workshops/<int:workshop_id>", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(_per_workshop_limit, methods=["POST"], key_func=_address_and_workshop)
 def detail(workshop_id: int):
     workshop = workshop_for(workshop_id, include_drafts=can_see_drafts(current_user)) or abort(404)
     form = _registration_form()

@@ -126,6 +126,7 @@ def gunicorn(app, database_url, tmp_path) -> Iterator[Server]:
             tmp_path / "gunicorn.log",
             SECRET_KEY="concurrency-test-secret-shared-by-the-workers",
             REGISTRATION_RATE_LIMIT="10000 per minute",
+            REGISTRATION_PER_WORKSHOP_LIMIT="10000 per hour",
         ) as server:
             yield server
     except live_gunicorn.GunicornFailed as failure:
