@@ -4,7 +4,8 @@ PYTHON := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app app
 PYBABEL := $(VENV)/bin/pybabel
 
-.PHONY: run test lint format translations extract-messages system-libraries chromium clean
+.PHONY: run test lint format translations extract-messages system-libraries chromium \
+	calendar-clients clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -42,7 +43,25 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests…"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed-dev translations system-libraries chromium
+# The calendar tests read feeds and invitations with the parsers of the calendar clients too:
+# libical (Evolution, CalDAV servers), from Debian's libical-dev and compiled with cc, and
+# ical.js (Thunderbird), from npm at the version tests/calendar/clients/package-lock.json pins.
+CLIENTS := tests/calendar/clients
+calendar-clients: $(CLIENTS)/node_modules/.package-lock.json
+	@pkg-config --exists libical && command -v cc >/dev/null 2>&1 || { \
+		echo "Installing libical-dev and gcc for the calendar tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libical-dev gcc pkg-config >/dev/null; }
+
+$(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Node.js and npm for the calendar tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nodejs npm >/dev/null; }
+	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev translations system-libraries chromium calendar-clients
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev

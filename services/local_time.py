@@ -22,7 +22,8 @@ def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
     """The UTC instant of a wall-clock time in a zone.
 
     A time that does not exist (clocks going forward) is refused. A time that happens twice
-    (clocks going back) is read as the first occurrence, summer time, as people expect.
+    (clocks going back) is read as the first occurrence, summer time, as people expect (and
+    as RFC 5545 reads it); the forms tell the person so (ambiguity_notices) without refusing.
     """
     zone = ZoneInfo(zone_name)
     local = datetime.combine(day, clock, tzinfo=zone)
@@ -38,6 +39,51 @@ def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
             )
         )
     return instant
+
+
+def is_ambiguous(instant: datetime, zone_name: str) -> bool:
+    """Whether the wall-clock reading of an instant happens twice in the zone (02:30 on 27
+    October 2019 in Paris, before and after the clocks go back): such a local time alone
+    does not say which of the two instants it is."""
+    local = instant.astimezone(ZoneInfo(zone_name))
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+
+
+def _occurrence(local: datetime, zone_name: str) -> str:
+    """e.g. "la première (heure d’été, UTC+02:00)", for a local time that happens twice."""
+    offset = utc_offset_label(local, zone_name)
+    other = local.replace(fold=1 - local.fold)
+    if local.dst():
+        season = _("heure d’été, %(offset)s", offset=offset)
+    elif other.dst():
+        season = _("heure d’hiver, %(offset)s", offset=offset)
+    else:
+        season = offset
+    if local.fold == 0:
+        return _("la première (%(season)s)", season=season)
+    return _("la seconde (%(season)s)", season=season)
+
+
+def ambiguity_notices(zone_name: str, *instants: datetime | None) -> list[str]:
+    """What to tell the person who entered these instants about the ones whose local time
+    happens twice: which of the two the platform keeps. A notice, never a refusal: the
+    first occurrence (summer time) is what local_to_utc gives, as people expect."""
+    notices = []
+    for instant in instants:
+        if instant is None or not is_ambiguous(instant, zone_name):
+            continue
+        local = instant.astimezone(ZoneInfo(zone_name))
+        notices.append(
+            _(
+                "L’heure %(time)s existe deux fois le %(day)s (%(zone)s) : les horloges "
+                "reculent d’une heure cette nuit-là. Nous retenons %(occurrence)s.",
+                time=local.strftime("%H:%M"),
+                day=format_date(local.date(), "d MMMM y"),
+                zone=zone_name,
+                occurrence=_occurrence(local, zone_name),
+            )
+        )
+    return notices
 
 
 def entered_instant(

@@ -8,9 +8,11 @@ from flask_babel import force_locale
 
 from services.local_time import (
     NonexistentLocalTime,
+    ambiguity_notices,
     clock,
     duration,
     hours,
+    is_ambiguous,
     local_to_utc,
     numeric_when,
     short_when,
@@ -45,6 +47,33 @@ def test_repeated_hour_in_october_reads_as_summer_time(app):
     with app.test_request_context():
         instant = local_to_utc(date(2019, 10, 27), time(2, 30), "Europe/Paris")
     assert instant == utc(2019, 10, 27, 0, 30)
+
+
+def test_repeated_hour_in_october_is_told_with_the_occurrence_kept(app):
+    first, second = utc(2019, 10, 27, 0, 30), utc(2019, 10, 27, 1, 30)  # both 02:30 in Paris
+    assert is_ambiguous(first, "Europe/Paris") and is_ambiguous(second, "Europe/Paris")
+    with app.test_request_context(), force_locale("fr"):
+        assert ambiguity_notices("Europe/Paris", first, utc(2019, 10, 27, 3), None) == [
+            "L’heure 02:30 existe deux fois le 27 octobre 2019 (Europe/Paris) : les horloges "
+            "reculent d’une heure cette nuit-là. Nous retenons la première (heure d’été, "
+            "UTC+02:00)."
+        ]
+        (notice,) = ambiguity_notices("Europe/Paris", second)
+        assert notice.endswith("Nous retenons la seconde (heure d’hiver, UTC+01:00).")
+    with app.test_request_context(), force_locale("en"):
+        (notice,) = ambiguity_notices("Europe/Paris", first)
+    assert notice == (
+        "The time 02:30 happens twice on 27 October 2019 (Europe/Paris): the clocks go back "
+        "one hour that night. We keep the first one (summer time, UTC+02:00)."
+    )
+
+
+def test_times_that_happen_once_need_no_notice(app):
+    with app.test_request_context():
+        once = [utc(2019, 10, 27, 2), utc(2019, 10, 26, 23, 59), utc(2019, 2, 25, 9)]
+        assert ambiguity_notices("Europe/Paris", *once) == []
+        assert ambiguity_notices("Indian/Mayotte", utc(2019, 10, 27, 0, 30)) == []
+    assert not is_ambiguous(utc(2019, 10, 27, 0, 30), "Indian/Mayotte")
 
 
 def test_mayotte_is_utc_plus_three_all_year(app):

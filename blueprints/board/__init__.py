@@ -12,7 +12,7 @@ from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_as
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
-from services.local_time import today_in_france
+from services.local_time import ambiguity_notices, today_in_france
 from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
 from services.planning import tours
 from services.planning.month_grid import month_grid
@@ -124,6 +124,8 @@ def _render_stop_form(form, tour, stop, status=200, conflict=None):
 
 def _flash_saved(stop: TourStop, message: str) -> None:
     flash(message, "success")
+    for notice in ambiguity_notices(stop.territory.timezone, stop.starts_at, stop.ends_at):
+        flash(notice, "warning")
     stops = tours.tour_stops(stop.tour, include_drafts=True)
     for warning in warnings_for_stop(tour_warnings(stops, stop.tour.principal), stop.id):
         flash(warning.message, "warning")

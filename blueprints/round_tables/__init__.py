@@ -11,6 +11,7 @@ from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, int_or_n
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from extensions import db
 from models import RoundTable, TourStop
+from services.local_time import ambiguity_notices
 from services.permissions import can_manage_stop
 from services.planning import round_tables as service
 from services.planning import tours
@@ -146,7 +147,14 @@ def new(stop_id: int):
         _("Table ronde « %(title)s » créée. Ajoutez-y ses intervenant·es.", title=table.title),
         "success",
     )
+    _flash_ambiguous_times(table)
     return redirect(url_for("round_tables.edit", table_id=table.id))
+
+
+def _flash_ambiguous_times(table: RoundTable) -> None:
+    """The saved times that happen twice that day (clocks going back): which one is kept."""
+    for notice in ambiguity_notices(table.stop.territory.timezone, table.starts_at, table.ends_at):
+        flash(notice, "warning")
 
 
 def _table(table_id: int) -> tuple[RoundTable, TourStop]:
@@ -171,6 +179,7 @@ def edit(table_id: int):
     if isinstance(refusal, Refusal):
         return _render_table(stop, table, form, refusal.status, conflict=refusal.conflict)
     flash(_("Table ronde « %(title)s » enregistrée.", title=table.title), "success")
+    _flash_ambiguous_times(table)
     return redirect(url_for("round_tables.edit", table_id=table.id))
 
 

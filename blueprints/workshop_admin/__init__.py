@@ -29,6 +29,7 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
+from services.local_time import ambiguity_notices
 from services.permissions import (
     can_edit_territory,
     can_manage_stop,
@@ -226,7 +227,20 @@ def new(slug: str):
         ),
         "success",
     )
+    _flash_ambiguous_times(workshop)
     return redirect(url_for("workshop_admin.edit", workshop_id=workshop.id))
+
+
+def _flash_ambiguous_times(workshop: Workshop) -> None:
+    """The saved times that happen twice that day (clocks going back): which one is kept."""
+    for notice in ambiguity_notices(
+        workshop.zone_name,
+        workshop.starts_at,
+        workshop.ends_at,
+        workshop.registration_opens_at,
+        workshop.registration_closes_at,
+    ):
+        flash(notice, "warning")
 
 
 class _WorkshopFormData:
@@ -286,6 +300,7 @@ def edit(workshop_id: int):
             form, tour, workshop, suggested_ids, refusal.status, conflict=refusal.conflict
         )
     flash(_("Atelier « %(title)s » enregistré.", title=workshop.title), "success")
+    _flash_ambiguous_times(workshop)
     return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
 
 

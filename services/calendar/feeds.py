@@ -36,7 +36,7 @@ REFRESH_INTERVAL = timedelta(hours=1)
 CANCELLED_PREFIX = "ANNULÉ – "
 # Part of every ETag (see freshness.py): a change in how feeds are written must change
 # them all.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"
 
 
 @dataclass
@@ -54,8 +54,7 @@ def _event(item: FeedItem, organizer: ical.icalendar.vCalAddress) -> ical.icalen
     event.add("uid", item.uid)
     event.add("sequence", item.sequence)
     event.add("dtstamp", ical.utc(item.dtstamp))
-    event.add("dtstart", ical.local(item.starts_at, item.zone))
-    event.add("dtend", ical.local(item.ends_at, item.zone))
+    ical.add_span(event, item.starts_at, item.ends_at, item.zone)
     event.add("summary", summary)
     if item.location:
         event.add("location", ical.one_line(item.location))
@@ -75,12 +74,15 @@ def render(feed: Feed) -> bytes:
     calendar.add("description", ical.clean_text(feed.description))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same hour, in the form Outlook reads
-    calendar.add("x-wr-timezone", "Europe/Paris")
-    organizer = ical.organizer()
     unique = {item.uid: item for item in feed.items}.values()
+    zones = {item.zone for item in unique}
+    if len(zones) == 1:  # the feed's own zone; a feed across zones names none
+        calendar.add("x-wr-timezone", next(iter(zones)))
+    organizer = ical.organizer()
     for item in sorted(unique, key=lambda i: (i.starts_at, i.uid)):
         calendar.add_component(_event(item, organizer))
-    ical.add_timezones(calendar, {item.zone for item in unique} or {"Europe/Paris"})
+    # An empty feed still holds one component, as RFC 5545 requires.
+    ical.add_timezones(calendar, zones or {"Europe/Paris"})
     return calendar.to_ical()
 
 

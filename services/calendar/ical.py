@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 from flask import current_app
 
+from services.local_time import is_ambiguous
+
 PRODID = "-//Tournée French Impact//Planification//FR"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -102,9 +104,16 @@ def new_calendar(method: str | None = None, name: str | None = None) -> icalenda
     if method:
         calendar.add("method", method)
     if name:
-        calendar.add("name", one_line(name))
-        calendar.add("x-wr-calname", one_line(name))
+        for key in ("name", "x-wr-calname"):
+            calendar.add(key, *text_value(one_line(name)))
     return calendar
+
+
+def text_value(text: str) -> tuple[icalendar.vText, dict[str, str]]:
+    """A TEXT value for a property icalendar does not type as TEXT (NAME of RFC 7986,
+    X-WR-CALNAME): escaped like SUMMARY, and marked VALUE=TEXT so that parsers that do not
+    know the property (ical.js, icalendar) unescape it as libical does."""
+    return icalendar.vText(text), {"VALUE": "TEXT"}
 
 
 def add_timezones(calendar: icalendar.Calendar, zone_names: set[str]) -> None:
@@ -118,6 +127,19 @@ def add_timezones(calendar: icalendar.Calendar, zone_names: set[str]) -> None:
 
 def local(instant: datetime, zone_name: str) -> datetime:
     return instant.astimezone(ZoneInfo(zone_name))
+
+
+def add_span(event: icalendar.Event, starts_at: datetime, ends_at: datetime, zone: str) -> None:
+    """DTSTART and DTEND: local times with the zone's TZID, or both in UTC when either local
+    time happens twice (02:30 on 27 October 2019 in Paris). A TZID time cannot say which of
+    the two it is: RFC 5545 reads the first, libical and ical.js (Evolution, Thunderbird)
+    the second; a UTC time is read alike by every client."""
+    if is_ambiguous(starts_at, zone) or is_ambiguous(ends_at, zone):
+        event.add("dtstart", utc(starts_at))
+        event.add("dtend", utc(ends_at))
+    else:
+        event.add("dtstart", local(starts_at, zone))
+        event.add("dtend", local(ends_at, zone))
 
 
 def utc(instant: datetime) -> datetime:

@@ -25,7 +25,7 @@ from tests.factories import (
     territory_of,
     tour_of,
 )
-from tests.helpers import login, post_form, text_of
+from tests.helpers import login, post_form, text_of, utc
 
 MODERATOR, PANELIST = ParticipantRole.MODERATOR, ParticipantRole.PANELIST
 
@@ -454,3 +454,28 @@ def test_draft_stop_round_tables_stay_hidden(app, client, world):
         db.session.commit()
     assert client.get(f"/stops/{world.clermont_draft_id}").status_code == 404
     assert "Table secrète" not in text_of(client.get(f"/tours/{world.tour_slug}/"))
+
+
+def test_round_table_at_a_repeated_hour_is_saved_with_a_notice(app, client, world):
+    with app.app_context():
+        stop = make_stop(
+            tour_of(world), territory_of(world, "nantes"), date(2019, 10, 27), "01:00", "05:00"
+        )
+        db.session.commit()
+        stop_id = stop.id
+    login(client, world.nantes_organiser)
+    data = _table_form(day="2019-10-27", start_time="02:15", end_time="03:00")
+    response = post_form(client, f"/board/stops/{stop_id}/round-tables/new", data)
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert "Table ronde « Mobilités » créée" in page
+    assert "L’heure 02:15 existe deux fois le 27 octobre 2019 (Europe/Paris)" in page
+    assert "Nous retenons la première (heure d’été, UTC+02:00)." in page
+    assert "L’heure 03:00 existe" not in page
+    with app.app_context():
+        table = db.session.scalar(select(RoundTable).where(RoundTable.title == "Mobilités"))
+        assert table.starts_at == utc(2019, 10, 27, 0, 15)
+        table_id, version = table.id, table.version
+    edited = post_form(client, f"/board/round-tables/{table_id}/edit", {**data, "version": version})
+    assert edited.status_code == 302
+    assert "L’heure 02:15 existe deux fois" in text_of(client.get(edited.headers["Location"]))

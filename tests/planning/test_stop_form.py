@@ -224,3 +224,33 @@ def test_unknown_status_is_refused(app, client, world):
     )
     assert response.status_code == 400
     assert "Statut inconnu" in text_of(response)
+
+
+def test_stop_at_a_repeated_hour_is_saved_with_a_notice_of_the_time_kept(app, client, world):
+    login(client, world.roubaix_organiser)
+    response = post_form(
+        client,
+        new_stop_url(world),
+        stop_form(world.territory["roubaix"], "2019-10-27", "02:30", "04:00"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        stop = db.session.scalar(
+            select(TourStop).where(TourStop.territory_id == world.territory["roubaix"])
+        )
+        assert stop.starts_at == utc(2019, 10, 27, 0, 30)  # the first 02:30, summer time
+        stop_id = stop.id
+    board = text_of(client.get(response.headers["Location"]))
+    assert "Étape de Roubaix créée en brouillon" in board
+    notice = (
+        "L’heure 02:30 existe deux fois le 27 octobre 2019 (Europe/Paris) : les horloges "
+        "reculent d’une heure cette nuit-là. Nous retenons la première (heure d’été, UTC+02:00)."
+    )
+    assert board.count(notice) == 1  # 04:00 happens once
+    edit = post_form(
+        client,
+        f"/board/stops/{stop_id}/edit",
+        stop_form(world.territory["roubaix"], "2019-10-27", "01:00", "02:15", version=1),
+    )
+    assert edit.status_code == 302
+    assert "L’heure 02:15 existe deux fois" in text_of(client.get(edit.headers["Location"]))

@@ -945,3 +945,27 @@ def test_stale_edit_that_changes_the_capacity_is_refused(app, client, world):
     assert refused.status_code == 409
     assert workshop_row(app, workshop_id).capacity == 1
     assert statuses(app, ana, basile) == [CONFIRMED, WAITLISTED]
+
+
+def test_workshop_at_a_repeated_hour_is_saved_with_a_notice(app, client, world):
+    challenge = make_challenge(app)
+    login(client, world.nantes_organiser)
+    data = form_data(world, challenge, day="2019-10-27", start_time="01:30", end_time="02:30")
+    response = post_form(client, f"/board/tours/{world.tour_slug}/workshops/new", data)
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"]))
+    assert "créé en brouillon" in page
+    assert "L’heure 02:30 existe deux fois le 27 octobre 2019 (Europe/Paris)" in page
+    assert "L’heure 01:30" not in page
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop))
+        assert workshop.ends_at == datetime(2019, 10, 27, 0, 30, tzinfo=UTC)
+        workshop_id = workshop.id
+    url = f"/board/workshops/{workshop_id}/edit"
+    edited = post_form(
+        client, url, edit_data(app, workshop_id, opens_day="2019-10-27", opens_time="02:45")
+    )
+    assert edited.status_code == 302
+    page = text_of(client.get(edited.headers["Location"]))
+    assert "L’heure 02:30 existe deux fois" in page
+    assert "L’heure 02:45 existe deux fois" in page  # registrations open then
