@@ -9,23 +9,35 @@ request layer, the command line owns that boundary; this module only flushes.
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from services.mail.delivery import (
+    UnbuildableMail,
     backend,
     build_message,
     claim,
     due_mail_ids,
     mark_failed,
     mark_sent,
+    mark_undeliverable,
 )
 
 log = logging.getLogger(__name__)
 
 
-def send_due_mails(checkpoint: Callable[[bool], None]) -> tuple[int, int]:
-    """Send what is due now; returns (sent, failed). A failure is retried later with
-    back-off; it never stops the pass."""
-    sent = failed = 0
+class SendReport(NamedTuple):
+    sent: int
+    # The server or the network failed: tried again later, with back-off.
+    failed: int
+    # The message could not be built: marked failed for good (MailStatus.FAILED).
+    undeliverable: int
+
+
+def send_due_mails(checkpoint: Callable[[bool], None]) -> SendReport:
+    """Send what is due now. A failure of the server or the network is retried later with
+    back-off; a mail that cannot be built is marked failed for good. Neither stops the
+    pass."""
+    sent = failed = undeliverable = 0
     delivery = backend()
     for mail_id in due_mail_ids(datetime.now(UTC)):
         mail = claim(mail_id, datetime.now(UTC))
@@ -34,6 +46,12 @@ def send_due_mails(checkpoint: Callable[[bool], None]) -> tuple[int, int]:
             continue  # another sender has it
         try:
             delivery.send(build_message(mail))
+        except UnbuildableMail as error:  # the same on every attempt: do not retry
+            checkpoint(False)
+            mark_undeliverable(mail, str(error))
+            checkpoint(True)
+            undeliverable += 1
+            continue
         except Exception as error:  # whatever the server or the network did: retry later
             checkpoint(False)
             mark_failed(mail, f"{type(error).__name__}: {error}", datetime.now(UTC))
@@ -43,4 +61,4 @@ def send_due_mails(checkpoint: Callable[[bool], None]) -> tuple[int, int]:
         mark_sent(mail, datetime.now(UTC))
         checkpoint(True)
         sent += 1
-    return sent, failed
+    return SendReport(sent, failed, undeliverable)
