@@ -26,6 +26,8 @@ from models.types import rows_changed
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=10)
+# The due mails are read in batches of this many, until none is left.
+BATCH_SIZE = 100
 
 
 class UnbuildableMail(Exception):
@@ -97,16 +99,19 @@ def backend():
     return FileBackend() if current_app.config["MAIL_BACKEND"] == "file" else SmtpBackend()
 
 
-def due_mail_ids(now: datetime, limit: int = 100) -> list[int]:
+def due_mail_ids(now: datetime, after_id: int = 0, limit: int = BATCH_SIZE) -> list[int]:
+    """The next `limit` mails due at `now`, in id order from after `after_id`: a pass that
+    keeps `now` and moves `after_id` on sees each mail once, however many there are."""
     return list(
         db.session.scalars(
             select(OutboxMail.id)
             .where(
+                OutboxMail.id > after_id,
                 or_(
                     (OutboxMail.status == MailStatus.PENDING) & (OutboxMail.next_attempt_at <= now),
                     # A sender that died while sending: its claim has expired.
                     (OutboxMail.status == MailStatus.SENDING) & (OutboxMail.claimed_until < now),
-                )
+                ),
             )
             .order_by(OutboxMail.id)
             .limit(limit)

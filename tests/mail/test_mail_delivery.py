@@ -9,7 +9,7 @@ from email import policy
 import icalendar
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from blueprints.transaction import end_transaction
 from extensions import db
@@ -234,3 +234,34 @@ def test_a_server_error_still_goes_back_to_the_queue_not_to_failed(app, client, 
     assert send(app) == (0, 1, 0)
     with app.app_context():
         assert db.session.scalars(select(OutboxMail.status)).one() == MailStatus.PENDING
+
+
+def _queue_mails(app, count: int) -> None:
+    with app.app_context():
+        for number in range(count):
+            db.session.add(
+                OutboxMail(
+                    kind="confirmed",
+                    to_address=f"p{number}@example.org",
+                    to_name=f"Personne {number}",
+                    subject="Inscription confirmée",
+                    text_body="Bonjour",
+                    html_body="<p>Bonjour</p>",
+                    message_id=f"<{number}@test.example>",
+                )
+            )
+        db.session.commit()
+
+
+def test_one_send_without_loop_drains_every_due_mail_in_batches(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path))
+    count = 250  # more than two batches of the sender's 100
+    _queue_mails(app, count)
+    result = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert f"Courriels envoyés : {count}," in result.output
+    assert len(list(tmp_path.glob("*.eml"))) == count
+    with app.app_context():
+        left = select(func.count()).where(OutboxMail.status != MailStatus.SENT)
+        assert db.session.scalar(left) == 0
