@@ -88,10 +88,12 @@ def register_mail_commands(app: Flask) -> None:
     def send_command(loop: bool, interval: float) -> None:
         """Send the mails that are due, with retries and back-off when the server is down."""
         while True:
-            sent, failed = send_due_mails(checkpoint=end_transaction)
-            if sent or failed or not loop:
+            report = send_due_mails(checkpoint=end_transaction)
+            if any(report) or not loop:
                 click.echo(
-                    f"Courriels envoyés : {sent}, en échec (réessayés plus tard) : {failed}."
+                    f"Courriels envoyés : {report.sent}, en échec (réessayés plus tard) : "
+                    f"{report.failed}, impossibles à construire (non réessayés) : "
+                    f"{report.undeliverable}."
                 )
             if not loop:
                 return

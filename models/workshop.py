@@ -182,6 +182,9 @@ class MailStatus(LabelledEnum):
     PENDING = "pending", _l("En attente")
     SENDING = "sending", _l("En cours d’envoi")
     SENT = "sent", _l("Envoyé")
+    # The message could not be built (e.g. a line break in the name): never tried again,
+    # shown to the organisers with its reason (last_error).
+    FAILED = "failed", _l("Non envoyé")
 
 
 class OutboxMail(Model):

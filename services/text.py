@@ -1,10 +1,12 @@
-"""Text typed by organisers: biographies turned into safe HTML, names turned into slugs.
+"""Text typed by organisers: biographies turned into safe HTML, names turned into slugs,
+one-line values checked for control characters.
 
 Markdown is rendered first (inline HTML included), then everything goes through nh3 (the Rust
 ammonia sanitiser) with a short allow-list: whatever an organiser types, no script, no
 event handler, no javascript: link reaches a page."""
 
 import re
+import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
@@ -47,3 +49,15 @@ def slugify(text: str, max_length: int | None = None) -> str:
     if max_length is not None:
         slug = slug[:max_length].strip("-")
     return slug
+
+
+# Control characters (line breaks, tabs, NUL…) and the Unicode line and paragraph
+# separators: nothing a name needs, and a line break in a name would break the mail header
+# it is written into.
+_CONTROL_CATEGORIES = {"Cc", "Zl", "Zp"}
+
+
+def has_control_characters(text: str) -> bool:
+    """True when a one-line value (a name, an organisation) holds a control character or a
+    line break anywhere but at either end (the ends are stripped before it is stored)."""
+    return any(unicodedata.category(c) in _CONTROL_CATEGORIES for c in text.strip())

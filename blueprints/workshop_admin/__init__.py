@@ -30,6 +30,7 @@ from models import (
     WorkshopStatus,
 )
 from services.local_time import ambiguity_notices
+from services.mail.outbox import undeliverable_mails
 from services.permissions import (
     can_edit_territory,
     can_manage_stop,
@@ -361,6 +362,7 @@ def registrants(workshop_id: int, error: str | None = None, status: int = 200):
             counts=counts,
             manageable=can_manage_workshop(current_user, workshop),
             started=datetime.now(UTC) >= workshop.starts_at,
+            undeliverable=undeliverable_mails(workshop.id),
             error=error,
         ),
         status,

@@ -1,18 +1,29 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, Field, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.form_helpers import email_field, int_or_none
 from services.registration.registrations import RegistrationFields
+from services.text import has_control_characters
+
+
+def one_line(form: FlaskForm, field: Field) -> None:
+    """No line break or control character: the name goes into mail headers (the service
+    refuses them too, for callers without this form)."""
+    if isinstance(field.data, str) and has_control_characters(field.data):
+        raise ValidationError(
+            _l("Écrivez-le sur une seule ligne, sans tabulation ni caractère de contrôle.")
+        )
 
 
 class RegistrationForm(FlaskForm):
     name = StringField(
-        _l("Nom et prénom"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200)]
+        _l("Nom et prénom"),
+        validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200), one_line],
     )
     email = email_field(_l("Adresse e-mail"), _l("Indiquez votre adresse e-mail."))
-    organisation = StringField(_l("Structure (facultatif)"), validators=[Length(max=200)])
+    organisation = StringField(_l("Structure (facultatif)"), validators=[Length(max=200), one_line])
     territory_id = SelectField(
         _l("Territoire (facultatif)"),
         coerce=int_or_none,

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash
 
 from extensions import db
 from models import Role, Territory, User, normalise_email
+from services.accounts.password_strength import password_weakness
 from services.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _check_password_strength(password: str) -> None:
+def _check_password_strength(password: str, email: str, name: str) -> None:
+    """At least MIN_PASSWORD_LENGTH characters, and hard to guess by zxcvbn's estimate
+    (dictionaries, keyboard patterns, repeats, dates, and the account's own e-mail and
+    name)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             {
@@ -47,6 +51,9 @@ def _check_password_strength(password: str) -> None:
                 ]
             }
         )
+    problem = password_weakness(password, [email, name])
+    if problem:
+        raise InvalidInput({"password": [problem]})
 
 
 def create_user(
@@ -54,7 +61,7 @@ def create_user(
 ) -> User:
     if user_by_email(email) is not None:
         raise InvalidInput({"email": [_("Un compte existe déjà avec cette adresse e-mail.")]})
-    _check_password_strength(password)
+    _check_password_strength(password, email, display_name)
     user = User(email=email, display_name=display_name.strip(), role=role)
     user.set_password(password)
     user.territories = list(territories)
@@ -103,7 +110,7 @@ def update_user(
 
 
 def set_password(user: User, password: str) -> None:
-    _check_password_strength(password)
+    _check_password_strength(password, user.email, user.display_name)
     user.set_password(password)
     db.session.flush()
     log.info("user %s password set", user.id)

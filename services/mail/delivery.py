@@ -2,14 +2,18 @@
 
 A mail is claimed by a conditional UPDATE before it is sent, so two senders never send the
 same one; it is marked sent only after the server accepted it. When the server is down,
-the mail goes back to the queue with a growing delay (back-off) and is tried again.
+the mail goes back to the queue with a growing delay (back-off) and is tried again. A mail
+whose message cannot be built (a line break in the name…) would fail the same way on every
+attempt: it is marked failed for good, with its reason, for the organisers to see.
 """
 
 import logging
 import smtplib
 from datetime import datetime, timedelta
+from email.errors import MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app
@@ -22,15 +26,34 @@ from models.types import rows_changed
 log = logging.getLogger(__name__)
 
 CLAIM_LEASE = timedelta(minutes=10)
+# The due mails are read in batches of this many, until none is left.
+BATCH_SIZE = 100
+
+
+class UnbuildableMail(Exception):
+    """The outbox row cannot become a message: trying again would fail the same way."""
 
 
 def build_message(mail: OutboxMail) -> EmailMessage:
-    """Plain text and HTML, plus the invitation as text/calendar when there is one."""
-    config = current_app.config
+    """Plain text and HTML, plus the invitation as text/calendar when there is one.
+    Raises UnbuildableMail when the row holds what no message can carry."""
     message = EmailMessage()
+    # Configuration, not the row: an error here is the ordinary kind, retried once fixed.
+    message["From"] = current_app.config["MAIL_FROM"]
+    try:
+        _fill(message, mail)
+        message.as_bytes()  # what the backends will do: it must serialise too
+    except (ValueError, TypeError, MessageError) as error:
+        raise UnbuildableMail(f"{type(error).__name__}: {error}") from error
+    return message
+
+
+def _fill(message: EmailMessage, mail: OutboxMail) -> None:
     message["Subject"] = mail.subject
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = formataddr((mail.to_name, mail.to_address))
+    # An Address, not a formatted string: the display name is quoted or encoded whatever it
+    # holds (quotes, commas, semicolons, a colon), so it stays one address; a line break in
+    # it is refused (ValueError) instead of starting a new header.
+    message["To"] = Address(display_name=mail.to_name, addr_spec=mail.to_address)
     message["Message-ID"] = mail.message_id
     message["Date"] = format_datetime(mail.created_at)
     message.set_content(mail.text_body)
@@ -47,7 +70,6 @@ def build_message(mail: OutboxMail) -> EmailMessage:
             subtype="ics",
             filename="invitation.ics",
         )
-    return message
 
 
 class SmtpBackend:
@@ -77,16 +99,19 @@ def backend():
     return FileBackend() if current_app.config["MAIL_BACKEND"] == "file" else SmtpBackend()
 
 
-def due_mail_ids(now: datetime, limit: int = 100) -> list[int]:
+def due_mail_ids(now: datetime, after_id: int = 0, limit: int = BATCH_SIZE) -> list[int]:
+    """The next `limit` mails due at `now`, in id order from after `after_id`: a pass that
+    keeps `now` and moves `after_id` on sees each mail once, however many there are."""
     return list(
         db.session.scalars(
             select(OutboxMail.id)
             .where(
+                OutboxMail.id > after_id,
                 or_(
                     (OutboxMail.status == MailStatus.PENDING) & (OutboxMail.next_attempt_at <= now),
                     # A sender that died while sending: its claim has expired.
                     (OutboxMail.status == MailStatus.SENDING) & (OutboxMail.claimed_until < now),
-                )
+                ),
             )
             .order_by(OutboxMail.id)
             .limit(limit)
@@ -139,3 +164,13 @@ def mark_failed(mail: OutboxMail, error: str, now: datetime) -> None:
     db.session.flush()
     # The error itself may quote the address: it stays in the outbox row, not in the log.
     log.info("mail %s failed (attempt %s), next attempt in %s s", mail.id, mail.attempts, delay)
+
+
+def mark_undeliverable(mail: OutboxMail, error: str) -> None:
+    """For good: the message cannot be built, so no attempt would ever succeed."""
+    mail.attempts += 1
+    mail.status = MailStatus.FAILED
+    mail.claimed_until = None
+    mail.last_error = error[:2000]
+    db.session.flush()
+    log.info("mail %s cannot be built: not sent, not retried", mail.id)

@@ -8,9 +8,10 @@ import uuid
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from extensions import db
-from models import OutboxMail, Registration, RegistrationStatus
+from models import MailStatus, OutboxMail, Registration, RegistrationStatus
 from services.calendar.invitations import workshop_invitation
 from services.calendar.private_feeds import participant_feed_link
 from services.urls import absolute_url
@@ -83,3 +84,15 @@ def queue_registration_mail(
     db.session.add(message)
     log.info("mail %s queued for registration %s", kind, registration.id)
     return message
+
+
+def undeliverable_mails(workshop_id: int) -> dict[int, OutboxMail]:
+    """The mails to this workshop's participants that could not be built (and so will never
+    go), by registration id: the latest one of each, for the organisers to see."""
+    mails = db.session.scalars(
+        select(OutboxMail)
+        .join(Registration, OutboxMail.registration_id == Registration.id)
+        .where(Registration.workshop_id == workshop_id, OutboxMail.status == MailStatus.FAILED)
+        .order_by(OutboxMail.id)
+    )
+    return {mail.registration_id: mail for mail in mails if mail.registration_id is not None}

@@ -31,6 +31,7 @@ from models.types import could_be_token, new_token, rows_changed
 from services.calendar.private_feeds import participant_feed_link
 from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
+from services.text import has_control_characters
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,12 @@ def _validate(fields: RegistrationFields) -> Territory | None:
     errors = FieldErrors()
     if not fields.name.strip():
         errors.add("name", _("Indiquez votre nom."))
+    for field in ("name", "organisation"):
+        if has_control_characters(getattr(fields, field)):
+            errors.add(
+                field,
+                _("Écrivez-le sur une seule ligne, sans tabulation ni caractère de contrôle."),
+            )
     if not fields.email.strip():
         errors.add("email", _("Indiquez votre adresse e-mail."))
     if not fields.consent:

@@ -201,6 +201,44 @@ def test_invalid_registration_is_refused_with_a_french_message(app, client, worl
     assert statuses(app, workshop_id) == {}
 
 
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("name", "Camille\r\nBcc: everyone@example.org"),
+        ("name", "Camille\nMartin"),
+        ("name", "Camille\x00"),
+        ("organisation", "Tiers-lieu\tdu port"),
+        ("organisation", "Ligne\u2028suivante"),
+    ],
+)
+def test_a_line_break_or_control_character_in_a_name_is_refused(app, client, world, field, value):
+    workshop_id = make_workshop(app, world)
+    message = "Écrivez-le sur une seule ligne, sans tabulation ni caractère de contrôle."
+    fields = {"name": "Camille", "email": "c@example.org", "consent": "y", field: value}
+    fields["csrf_token"] = csrf_token(client, f"/workshops/{workshop_id}")
+    response = client.post(f"/workshops/{workshop_id}", data=fields)
+    assert response.status_code == 400
+    assert message in text_of(response)
+    # The service refuses it too, for callers that do not go through the form.
+    with app.test_request_context():
+        service_fields = registering.RegistrationFields("Camille", "c@example.org", consent=True)
+        setattr(service_fields, field, value)
+        with pytest.raises(registering.InvalidInput) as refused:
+            registering.register(workshop_id, service_fields, NOW)
+        assert refused.value.errors[field] == [message]
+        db.session.rollback()
+    assert statuses(app, workshop_id) == {}
+    assert mails(app) == []
+
+
+def test_surrounding_spaces_and_line_breaks_are_trimmed_not_refused(app, client, world):
+    workshop_id = make_workshop(app, world)
+    response = register(client, workshop_id, "c@example.org", name="  Camille Martin\r\n")
+    assert response.status_code == 302
+    (confirmation,) = mails(app, "confirmed")
+    assert confirmation.to_name == "Camille Martin"
+
+
 def test_registration_without_csrf_token_is_refused(app, client, world):
     workshop_id = make_workshop(app, world)
     response = client.post(
