@@ -249,6 +249,16 @@ def round_table_feed(table: RoundTable) -> Feed:
     return Feed(name=table.title, description=table.title, items=[round_table_item(table)])
 
 
+def registration_feed(registration: Registration) -> Feed:
+    """One registration's own workshop, as the participant's feed shows it: for the page
+    reached with that registration's link, which shows nothing of the address's others."""
+    return Feed(
+        name=registration.workshop.title,
+        description=registration.workshop.title,
+        items=[workshop_item(registration.workshop, registration=registration)],
+    )
+
+
 def participant_feed(email: str) -> Feed:
     """A participant's workshops: confirmed, waitlisted (TENTATIVE), cancelled (CANCELLED)."""
     registrations = db.session.scalars(

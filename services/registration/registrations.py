@@ -28,9 +28,10 @@ from models import (
     normalise_email,
 )
 from models.types import could_be_token, new_token, rows_changed
-from services.calendar.private_feeds import participant_feed_link
+from services.calendar import private_feeds
 from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
+from services.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +227,8 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
         db.session.flush()
     except IntegrityError as exc:  # the unique constraint, if a twin request got there first
         raise _already_registered() from exc
-    participant_feed_link(email)  # their calendar of all their workshops, from now on
+    # Their calendar of all their workshops, from now on; its link goes only by mail.
+    private_feeds.participant_feed_link(email)
     log.info("registration %s to workshop %s: %s", registration.id, workshop.id, status)
     if status == CONFIRMED:
         mail.queue_registration_mail("confirmed", registration)
@@ -235,6 +237,17 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
             "waitlisted", registration, position=waitlist_position(registration)
         )
     return registration
+
+
+def send_calendar_renewal(registration: Registration) -> None:
+    """Someone holding this registration's link asks for a new link to the calendar of all
+    the workshops of its address: the owner of the address gets a mail with a renewal link
+    (nothing changes until they follow it), so a registration made with someone else's
+    address neither shows nor kills that person's link."""
+    link = private_feeds.participant_feed_link(registration.email)
+    renew_url = absolute_url("workshops.renew_calendar", proof=private_feeds.renewal_proof(link))
+    mail.queue_calendar_renewal_mail(registration, renew_url)
+    log.info("calendar renewal link mailed for registration %s", registration.id)
 
 
 def registration_by_token(token: str) -> Registration | None:
