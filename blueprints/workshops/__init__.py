@@ -19,6 +19,7 @@ from blueprints.form_helpers import Refusal, attempt
 from blueprints.workshops.forms import RegistrationForm
 from extensions import db, limiter
 from models import Challenge, Territory
+from services.calendar.feed_items import online_link_for
 from services.calendar.private_feeds import link_to_renew, regenerate
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
@@ -144,6 +145,7 @@ def registration(token: str):
         registration=registration,
         workshop=registration.workshop,
         position=registering.waitlist_position(registration),
+        online_url=online_link_for(registration),
     )
     return page, 200, PRIVATE_PAGE_HEADERS
 

@@ -36,7 +36,7 @@ REFRESH_INTERVAL = timedelta(hours=1)
 CANCELLED_PREFIX = "ANNULÉ – "
 # Part of every ETag (see freshness.py): a change in how feeds are written must change
 # them all.
-FEED_FORMAT = "1"
+FEED_FORMAT = "2"  # 2: public feeds no longer carry online meeting links
 
 
 @dataclass

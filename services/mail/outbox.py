@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from models import OutboxMail, Registration, RegistrationStatus
+from services.calendar.feed_items import online_link_for
 from services.calendar.invitations import workshop_invitation
 from services.calendar.private_feeds import RENEWAL_MAX_AGE, participant_feed_link
 from services.urls import absolute_url
@@ -51,13 +52,15 @@ def queue_registration_mail(
 ) -> OutboxMail:
     """A mail to one participant, in the language they registered in. It goes to the address
     of the registration, so it may carry what belongs to the owner of that address: the
-    link to the calendar of all their workshops."""
+    link to the calendar of all their workshops; and, for a confirmed seat only, the online
+    meeting link."""
     workshop = registration.workshop
     with force_locale(registration.locale):
         values = {
             "kind": kind,
             "registration": registration,
             "workshop": workshop,
+            "online_url": online_link_for(registration),
             "manage_url": absolute_url("workshops.registration", token=registration.token),
             "workshop_url": absolute_url("workshops.detail", workshop_id=workshop.id),
             # Their own calendar of every workshop they registered for.
