@@ -75,6 +75,17 @@ def regenerate(link: PrivateFeed) -> PrivateFeed:
     return link
 
 
+def forget_participant(email: str) -> None:
+    """Delete the link of an address that no registration holds any more (anonymisation):
+    its address goes, and its URL answers 404."""
+    link = feed_link_of(email=email)
+    if link is None:
+        return
+    db.session.delete(link)
+    db.session.flush()
+    log.info("private feed %s (%s) deleted", link.id, link.owner)
+
+
 # Renewal by mail --------------------------------------------------------------------------
 
 RENEWAL_MAX_AGE = timedelta(hours=24)

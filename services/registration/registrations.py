@@ -355,9 +355,12 @@ ANONYMOUS_NAME = "Participant·e anonymisé·e"
 
 def anonymise(registration: Registration, now: datetime) -> None:
     """Erase who the person is, keep that a place was taken (counts stay right). The old
-    management link stops working, and their mails, sent or not, are deleted."""
+    management link stops working, and their mails, sent or not, are deleted. When no other
+    registration holds their address, their private calendar link goes too; otherwise it
+    stays, without this registration (whose address is no longer theirs)."""
     # Under the workshop's lock, whose revision also tells cached sign-in sheets to go.
     lock_workshop(registration.workshop_id)
+    email = registration.email
     registration.name = ANONYMOUS_NAME
     registration.email = f"anonyme-{registration.id}@invalid"
     registration.organisation = ""
@@ -366,6 +369,11 @@ def anonymise(registration: Registration, now: datetime) -> None:
     registration.anonymised_at = now
     db.session.execute(delete(OutboxMail).where(OutboxMail.registration_id == registration.id))
     db.session.flush()
+    if (
+        db.session.scalar(select(Registration.id).where(Registration.email == email).limit(1))
+        is None
+    ):
+        private_feeds.forget_participant(email)
     log.info("registration %s to workshop %s anonymised", registration.id, registration.workshop_id)
 
 
