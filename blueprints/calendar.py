@@ -15,6 +15,7 @@ from services.calendar.freshness import freshness
 from services.calendar.private_feeds import private_feed
 from services.permissions import managed_territory_ids
 from services.planning import tours
+from services.registration.registrations import registration_by_token
 from services.text import slugify
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -111,6 +112,21 @@ def round_table(table_id: int):
         abort(404)
     return calendar_response(
         f"round-table:{table.id}", table.title, lambda: feeds.round_table_feed(table)
+    )
+
+
+@bp.get("/registrations/<token>.ics")
+def registration(token: str):
+    """One registration's own workshop, for the page reached with its link: a file to add
+    (it carries the management token, so it is offered as a download, not a subscription);
+    with the online meeting link once the seat is confirmed."""
+    registration = registration_by_token(token) or abort(404)
+    return calendar_response(
+        f"registration:{registration.id}:{registration.token}",
+        registration.workshop.title,
+        lambda: feeds.registration_feed(registration),
+        private=True,
+        participant=registration.email,
     )
 
 

@@ -114,12 +114,14 @@ def _register(app, client, world) -> str:
     return response.headers["Location"]
 
 
-def test_registration_page_writes_nothing_and_shows_the_private_feed(app, client, world, writes):
+def test_registration_page_writes_nothing_and_shows_its_own_calendar(app, client, world, writes):
     page_url = _register(app, client, world)
     writes.clear()
     response = client.get(page_url)
     assert response.status_code == 200
-    assert "/calendar/private/" in text_of(response)
+    token = page_url.rsplit("/", 1)[1]
+    assert f"/calendar/registrations/{token}.ics" in text_of(response)
+    assert "/calendar/private/" not in text_of(response)  # that one goes only by mail
     assert [w for w in writes if w not in ("BEGIN", "ROLLBACK", "COMMIT")] == []
 
 

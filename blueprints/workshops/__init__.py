@@ -1,5 +1,11 @@
 """Public workshop pages: the list, a workshop with its registration form, a participant's
-own registration page (reached with their private link), the privacy notice."""
+own registration page (reached with their private link), the renewal of their calendar link
+(reached from a mail), the privacy notice.
+
+A registration's link proves only that one holds the registration, not the address: anyone
+may register with anyone's address. So its page shows that registration alone; the link to
+the calendar of all the address's workshops travels only by mail, and is renewed only from
+a mail."""
 
 from datetime import UTC, datetime
 
@@ -14,7 +20,8 @@ from blueprints.form_helpers import Refusal, attempt
 from blueprints.workshops.forms import RegistrationForm
 from extensions import db, limiter
 from models import Challenge, Territory
-from services.calendar.private_feeds import feed_link_of, participant_feed_link, regenerate
+from services.calendar.feed_items import online_link_for
+from services.calendar.private_feeds import link_to_renew, regenerate
 from services.local_time import today_in_france
 from services.permissions import can_see_drafts
 from services.planning import tours
@@ -146,25 +153,46 @@ def _registration_or_404(token: str):
 @bp.get("/registrations/<token>")
 def registration(token: str):
     registration = _registration_or_404(token)
-    # The participant's own feed (all their workshops), created with the registration.
-    link = feed_link_of(email=registration.email)
-    private_feed_url = absolute_url("calendar.private", token=link.token) if link else None
     page = render_template(
         "workshops/registration.html",
         registration=registration,
         workshop=registration.workshop,
         position=registering.waitlist_position(registration),
-        private_feed_url=private_feed_url,
+        online_url=online_link_for(registration),
     )
     return page, 200, PRIVATE_PAGE_HEADERS
 
 
-@bp.post("/registrations/<token>/calendar/regenerate")
-def regenerate_calendar(token: str):
+@bp.post("/registrations/<token>/calendar/new-link")
+@limiter.limit(_registration_limit)
+def request_calendar_link(token: str):
     registration = _registration_or_404(token)
-    regenerate(participant_feed_link(registration.email))
-    flash(_("Nouveau lien d’agenda créé : l’ancien ne fonctionne plus."), "success")
+    registering.send_calendar_renewal(registration)
+    flash(
+        _(
+            "Un e-mail part à l’adresse de l’inscription : le lien qu’il contient crée votre "
+            "nouveau lien d’agenda."
+        ),
+        "success",
+    )
     return redirect(url_for("workshops.registration", token=token, _anchor="mon-agenda"))
+
+
+@bp.route("/registrations/calendar-renewal/<proof>", methods=["GET", "POST"])
+def renew_calendar(proof: str):
+    """From the renewal mail: GET asks (mail scanners follow links), POST regenerates and
+    shows the new link to whoever proved, by opening the mail, that they own the address."""
+    link = link_to_renew(proof)
+    if link is None:
+        page = render_template("workshops/calendar_renewal.html", link=None)
+        return page, 404, PRIVATE_PAGE_HEADERS
+    new_feed_url = None
+    if request.method == "POST":
+        new_feed_url = absolute_url("calendar.private", token=regenerate(link).token)
+    page = render_template(
+        "workshops/calendar_renewal.html", link=link, proof=proof, new_feed_url=new_feed_url
+    )
+    return page, 200, PRIVATE_PAGE_HEADERS
 
 
 @bp.post("/registrations/<token>/cancel")

@@ -112,9 +112,24 @@ def round_table_item(table: RoundTable) -> FeedItem:
     )
 
 
-def workshop_location(workshop: Workshop) -> str:
-    """Where a workshop takes place, as feeds and invitations give it."""
-    return ical.location(workshop.venue_name, workshop.address, workshop.online_url)
+# Said where the online meeting link is withheld (public feeds, a waiting list).
+ONLINE_WITHOUT_LINK = "En ligne"
+
+
+def online_link_for(registration: Registration) -> str:
+    """The online meeting link, for a confirmed seat in a workshop that takes place; else
+    "" (the public, the waiting list and the cancelled never get it)."""
+    workshop = registration.workshop
+    if registration.status != RegistrationStatus.CONFIRMED or workshop.is_cancelled:
+        return ""
+    return workshop.online_url
+
+
+def workshop_location(workshop: Workshop, online_url: str = "") -> str:
+    """Where a workshop takes place, as feeds and invitations give it: the online meeting
+    link only when given (see online_link_for), else just that it is online."""
+    online = online_url or (ONLINE_WITHOUT_LINK if workshop.online_url else "")
+    return ical.location(workshop.venue_name, workshop.address, online)
 
 
 def _workshop_status(workshop: Workshop) -> str:
@@ -126,7 +141,8 @@ def _workshop_status(workshop: Workshop) -> str:
 
 
 def workshop_item(workshop: Workshop, registration: Registration | None = None) -> FeedItem:
-    """A workshop; seen through a participant's registration, their own status shows."""
+    """A workshop; seen through a participant's registration, their own status shows, and
+    the online meeting link once their seat is confirmed."""
     host = workshop.host_territory
     status, sequence, dtstamp = _workshop_status(workshop), workshop.sequence, workshop.updated_at
     if registration is not None:
@@ -147,7 +163,9 @@ def workshop_item(workshop: Workshop, registration: Registration | None = None) 
         ends_at=workshop.ends_at,
         zone=host.timezone,
         summary=f"Atelier : {workshop.title}",
-        location=workshop_location(workshop),
+        location=workshop_location(
+            workshop, online_link_for(registration) if registration is not None else ""
+        ),
         geo=host.coordinates,
         url=absolute_url("workshops.detail", workshop_id=workshop.id),
         description=_lines(

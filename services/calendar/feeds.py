@@ -36,7 +36,7 @@ REFRESH_INTERVAL = timedelta(hours=1)
 CANCELLED_PREFIX = "ANNULÉ – "
 # Part of every ETag (see freshness.py): a change in how feeds are written must change
 # them all.
-FEED_FORMAT = "2"
+FEED_FORMAT = "3"  # 2: ambiguous times in UTC; 3: no online meeting links in public feeds
 
 
 @dataclass
@@ -249,6 +249,16 @@ def stop_feed(stop: TourStop) -> Feed:
 
 def round_table_feed(table: RoundTable) -> Feed:
     return Feed(name=table.title, description=table.title, items=[round_table_item(table)])
+
+
+def registration_feed(registration: Registration) -> Feed:
+    """One registration's own workshop, as the participant's feed shows it: for the page
+    reached with that registration's link, which shows nothing of the address's others."""
+    return Feed(
+        name=registration.workshop.title,
+        description=registration.workshop.title,
+        items=[workshop_item(registration.workshop, registration=registration)],
+    )
 
 
 def participant_feed(email: str) -> Feed:

@@ -2,7 +2,7 @@
 
 from models import Registration
 from services.calendar import ical
-from services.calendar.feed_items import workshop_location
+from services.calendar.feed_items import online_link_for, workshop_location
 
 
 def workshop_invitation(
@@ -20,7 +20,7 @@ def workshop_invitation(
     ical.add_span(event, workshop.starts_at, workshop.ends_at, zone)
     event.add("summary", ical.one_line(workshop.title))
     event.add("description", ical.clean_text(description))
-    place = workshop_location(workshop)
+    place = workshop_location(workshop, online_link_for(registration))
     if place:
         event.add("location", place)
     event.add("url", url)

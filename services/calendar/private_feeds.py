@@ -1,7 +1,18 @@
-"""Private calendar links: one per participant e-mail, speaker or organiser."""
+"""Private calendar links: one per participant e-mail, speaker or organiser.
 
+A participant's link gathers every workshop registered with their address, so it reaches
+them only through that address: it is in their mails, never on a page reached with one
+registration's token (anyone may register with anyone's address, and nothing checks it).
+Regenerating it needs the same proof: a signed, expiring renewal link sent by mail
+(renewal_proof), valid once, since it names the token it replaces."""
+
+import hashlib
+import hmac
 import logging
+from datetime import timedelta
 
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -62,6 +73,57 @@ def regenerate(link: PrivateFeed) -> PrivateFeed:
     db.session.flush()
     log.info("private feed %s (%s) regenerated", link.id, link.owner)
     return link
+
+
+def forget_participant(email: str) -> None:
+    """Delete the link of an address that no registration holds any more (anonymisation):
+    its address goes, and its URL answers 404."""
+    link = feed_link_of(email=email)
+    if link is None:
+        return
+    db.session.delete(link)
+    db.session.flush()
+    log.info("private feed %s (%s) deleted", link.id, link.owner)
+
+
+# Renewal by mail --------------------------------------------------------------------------
+
+RENEWAL_MAX_AGE = timedelta(hours=24)
+_RENEWAL_SALT = "participant-feed-renewal"
+
+
+def _renewal_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_RENEWAL_SALT)
+
+
+def _fingerprint(link: PrivateFeed) -> str:
+    """Names the current token without revealing it (the proof is readable, only signed)."""
+    return hashlib.sha256(link.token.encode()).hexdigest()[:32]
+
+
+def renewal_proof(link: PrivateFeed) -> str:
+    """What the renewal link sent by mail carries: this link, as it is now, signed and
+    dated. Regenerating changes the token, so a proof serves once."""
+    return str(_renewal_signer().dumps([link.id, _fingerprint(link)]))
+
+
+def link_to_renew(proof: str) -> PrivateFeed | None:
+    """The participant's link a renewal proof names, if the proof is genuine, younger than
+    RENEWAL_MAX_AGE, and the link has not been regenerated since."""
+    if not proof or len(proof) > 200:
+        return None
+    try:
+        payload = _renewal_signer().loads(proof, max_age=int(RENEWAL_MAX_AGE.total_seconds()))
+    except BadData:
+        return None
+    match payload:
+        case [int(feed_id), str(fingerprint)]:
+            link = db.session.get(PrivateFeed, feed_id)
+        case _:
+            return None
+    if link is None or link.owner != FeedOwner.PARTICIPANT:
+        return None
+    return link if hmac.compare_digest(fingerprint, _fingerprint(link)) else None
 
 
 def private_feed(token: str) -> PrivateFeed | None:

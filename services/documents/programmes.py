@@ -98,7 +98,9 @@ class WorkshopView:
     territories: str
     venue: str
     address: str
-    online_url: str
+    # Public documents say a workshop is online, never its meeting link (mailed to the
+    # confirmed participants only).
+    online: bool
     capacity: int
     seats_left: int
     seats: str
@@ -192,7 +194,7 @@ def _workshop_view(
         territories=french_typography(", ".join(t.name for t in workshop.territories)),
         venue=french_typography(workshop.venue_name),
         address=french_typography(workshop.address),
-        online_url=workshop.online_url,
+        online=bool(workshop.online_url),
         capacity=workshop.capacity,
         seats_left=seats_left,
         seats=french_typography(_seats(workshop, seats_left)),

@@ -21,7 +21,7 @@ from services.caching import RenderedCache
 STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
 # The base URL of documents while rendering: only /static/ under it is ever served.
 PRINT_BASE = "https://print.invalid/"
-DOCUMENT_FORMAT = "1"
+DOCUMENT_FORMAT = "2"  # 2: programmes no longer print online meeting links
 
 rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from extensions import db
 from models import MailStatus, OutboxMail, Registration, RegistrationStatus
+from services.calendar.feed_items import online_link_for
 from services.calendar.invitations import workshop_invitation
-from services.calendar.private_feeds import participant_feed_link
+from services.calendar.private_feeds import RENEWAL_MAX_AGE, participant_feed_link
 from services.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ SUBJECTS = {
     "cancelled": _l("Inscription annulée : %(title)s"),
     "workshop_changed": _l("Atelier modifié : %(title)s"),
     "workshop_cancelled": _l("Atelier annulé : %(title)s"),
+    "calendar_renewal": _l("Nouveau lien pour votre agenda personnel"),
 }
 # Mails that give a seat, and so carry (or update) the calendar invitation.
 SEAT_KINDS = {"confirmed", "promoted", "workshop_changed"}
@@ -49,13 +51,17 @@ def _calendar_part(kind: str, registration: Registration, had_seat: bool, descri
 def queue_registration_mail(
     kind: str, registration: Registration, had_seat: bool = False, **context
 ) -> OutboxMail:
-    """A mail to one participant, in the language they registered in."""
+    """A mail to one participant, in the language they registered in. It goes to the address
+    of the registration, so it may carry what belongs to the owner of that address: the
+    link to the calendar of all their workshops; and, for a confirmed seat only, the online
+    meeting link."""
     workshop = registration.workshop
     with force_locale(registration.locale):
         values = {
             "kind": kind,
             "registration": registration,
             "workshop": workshop,
+            "online_url": online_link_for(registration),
             "manage_url": absolute_url("workshops.registration", token=registration.token),
             "workshop_url": absolute_url("workshops.detail", workshop_id=workshop.id),
             # Their own calendar of every workshop they registered for.
@@ -69,6 +75,32 @@ def queue_registration_mail(
         text = render_template("mail/registration.txt", **values)
         html = render_template("mail/registration.html", **values)
         calendar, method = _calendar_part(kind, registration, had_seat, text)
+    return _queue(kind, registration, subject, text, html, calendar, method)
+
+
+def queue_calendar_renewal_mail(registration: Registration, renew_url: str) -> OutboxMail:
+    """The renewal link of the participant's calendar, to the address that owns it."""
+    with force_locale(registration.locale):
+        values = {
+            "registration": registration,
+            "renew_url": renew_url,
+            "hours": int(RENEWAL_MAX_AGE.total_seconds() // 3600),
+        }
+        subject = str(SUBJECTS["calendar_renewal"])
+        text = render_template("mail/calendar_renewal.txt", **values)
+        html = render_template("mail/calendar_renewal.html", **values)
+    return _queue("calendar_renewal", registration, subject, text, html)
+
+
+def _queue(
+    kind: str,
+    registration: Registration,
+    subject: str,
+    text: str,
+    html: str,
+    calendar: str | None = None,
+    method: str | None = None,
+) -> OutboxMail:
     message = OutboxMail(
         kind=kind,
         registration=registration,

@@ -28,10 +28,11 @@ from models import (
     normalise_email,
 )
 from models.types import could_be_token, new_token, rows_changed
-from services.calendar.private_feeds import participant_feed_link
+from services.calendar import private_feeds
 from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.mail import outbox as mail
 from services.text import has_control_characters
+from services.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +234,8 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
         db.session.flush()
     except IntegrityError as exc:  # the unique constraint, if a twin request got there first
         raise _already_registered() from exc
-    participant_feed_link(email)  # their calendar of all their workshops, from now on
+    # Their calendar of all their workshops, from now on; its link goes only by mail.
+    private_feeds.participant_feed_link(email)
     log.info("registration %s to workshop %s: %s", registration.id, workshop.id, status)
     if status == CONFIRMED:
         mail.queue_registration_mail("confirmed", registration)
@@ -242,6 +244,17 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
             "waitlisted", registration, position=waitlist_position(registration)
         )
     return registration
+
+
+def send_calendar_renewal(registration: Registration) -> None:
+    """Someone holding this registration's link asks for a new link to the calendar of all
+    the workshops of its address: the owner of the address gets a mail with a renewal link
+    (nothing changes until they follow it), so a registration made with someone else's
+    address neither shows nor kills that person's link."""
+    link = private_feeds.participant_feed_link(registration.email)
+    renew_url = absolute_url("workshops.renew_calendar", proof=private_feeds.renewal_proof(link))
+    mail.queue_calendar_renewal_mail(registration, renew_url)
+    log.info("calendar renewal link mailed for registration %s", registration.id)
 
 
 def registration_by_token(token: str) -> Registration | None:
@@ -349,9 +362,12 @@ ANONYMOUS_NAME = "Participant·e anonymisé·e"
 
 def anonymise(registration: Registration, now: datetime) -> None:
     """Erase who the person is, keep that a place was taken (counts stay right). The old
-    management link stops working, and their mails, sent or not, are deleted."""
+    management link stops working, and their mails, sent or not, are deleted. When no other
+    registration holds their address, their private calendar link goes too; otherwise it
+    stays, without this registration (whose address is no longer theirs)."""
     # Under the workshop's lock, whose revision also tells cached sign-in sheets to go.
     lock_workshop(registration.workshop_id)
+    email = registration.email
     registration.name = ANONYMOUS_NAME
     registration.email = f"anonyme-{registration.id}@invalid"
     registration.organisation = ""
@@ -360,6 +376,11 @@ def anonymise(registration: Registration, now: datetime) -> None:
     registration.anonymised_at = now
     db.session.execute(delete(OutboxMail).where(OutboxMail.registration_id == registration.id))
     db.session.flush()
+    if (
+        db.session.scalar(select(Registration.id).where(Registration.email == email).limit(1))
+        is None
+    ):
+        private_feeds.forget_participant(email)
     log.info("registration %s to workshop %s anonymised", registration.id, registration.workshop_id)
 
 

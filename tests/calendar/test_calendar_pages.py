@@ -8,14 +8,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
+from sqlalchemy import select
 
-from models import WorkshopStatus
+from extensions import db
+from models import OutboxMail, WorkshopStatus
 from tests.factories import make_round_table, make_speaker, make_workshop, register
 from tests.helpers import csrf_token, login, post_form, text_of, utc
 
 BASE = "http://localhost"
 TOUR_FEED = f"{BASE}/calendar/tours/tournee-test.ics"
 PRIVATE_LINK = re.compile(r"http://localhost(/calendar/private/[A-Za-z0-9_-]+\.ics)")
+RENEWAL_LINK = re.compile(r"http://localhost(/registrations/calendar-renewal/[A-Za-z0-9_.-]+)")
 ANCHOR = re.compile(r"<a\b([^>]*)>")
 ATTRIBUTE = re.compile(r'([a-z-]+)="([^"]*)"')
 
@@ -148,39 +151,147 @@ def test_draft_stop_seen_by_an_organiser_has_no_ics_link_that_would_404(client, 
 # Participants -------------------------------------------------------------------------------
 
 
-def test_participant_page_shows_their_private_feed_with_their_workshops(app, client, world):
-    workshop_id = make_workshop(app, world)
-    page_url = register(client, workshop_id, "camille@example.org").headers["Location"]
-    response = client.get(page_url)
-    page = text_of(response)
-    assert "S’abonner à ce calendrier" in page
-    assert "tous vos ateliers" in page and "ne le partagez pas" in page
-    path = private_path(response)
-    assert "webcal://localhost" + path in hrefs(response)
-    feed = client.get(path)
+def mailed(app, kind: str, to: str) -> OutboxMail:
+    """The last mail of this kind to this address."""
+    with app.app_context():
+        mail = db.session.scalars(
+            select(OutboxMail)
+            .where(OutboxMail.kind == kind, OutboxMail.to_address == to)
+            .order_by(OutboxMail.id.desc())
+        ).first()
+        assert mail is not None, (kind, to)
+        db.session.expunge(mail)
+        return mail
+
+
+def mailed_private_path(app, to: str) -> str:
+    """The private feed link of the last registration mail to this address."""
+    with app.app_context():
+        bodies = db.session.scalars(
+            select(OutboxMail.text_body)
+            .where(OutboxMail.to_address == to, OutboxMail.kind != "calendar_renewal")
+            .order_by(OutboxMail.id.desc())
+        ).first()
+    assert bodies is not None
+    (path,) = set(PRIVATE_LINK.findall(bodies))
+    return path
+
+
+def renewal_path(app, to: str) -> str:
+    (url,) = RENEWAL_LINK.findall(mailed(app, "calendar_renewal", to).text_body)
+    return url
+
+
+def summaries(body: bytes) -> list[str]:
+    return [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")]
+
+
+@pytest.fixture
+def two_workshops(app, world) -> tuple[int, int]:
+    first = make_workshop(app, world)
+    second = make_workshop(app, world, title="Mobilités partagées", challenge=("Mobilités", "mob"))
+    return first, second
+
+
+def test_participant_gets_their_private_feed_by_mail_with_their_workshops(
+    app, client, world, two_workshops
+):
+    first, second = two_workshops
+    register(client, first, "camille@example.org")
+    register(client, second, "camille@example.org")
+    assert "/calendar/private/" in mailed(app, "confirmed", "camille@example.org").html_body
+    feed = client.get(mailed_private_path(app, "camille@example.org"))
     assert feed.status_code == 200
-    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")]
-    assert any("Filière du réemploi" in summary for summary in summaries)
+    assert sorted(summaries(feed.data)) == [
+        "Atelier : Filière du réemploi",
+        "Atelier : Mobilités partagées",
+    ]
 
 
-def test_participant_regenerates_the_link_and_the_old_one_dies(app, client, world):
+def test_registration_page_offers_only_its_own_workshop_calendar(app, client, world, two_workshops):
+    first, second = two_workshops
+    register(app.test_client(), first, "camille@example.org")
+    page_url = register(client, second, "camille@example.org").headers["Location"]
+    response = client.get(page_url)
+    assert "/calendar/private/" not in response.get_data(as_text=True)
+    assert "S’abonner à ce calendrier" not in text_of(response)
+    assert "est dans les e-mails que nous vous envoyons" in text_of(response)
+    token = page_url.rsplit("/", 1)[1]
+    own = f"/calendar/registrations/{token}.ics"
+    assert own in hrefs(response)
+    assert summaries(client.get(own).data) == ["Atelier : Mobilités partagées"]
+
+
+def test_registering_with_someone_elses_address_shows_nothing_of_theirs(
+    app, client, world, two_workshops
+):
+    first, second = two_workshops
+    owner = app.test_client()
+    register(owner, first, "camille@example.org", name="Camille Martin")
+    camille_feed = mailed_private_path(app, "camille@example.org")
+    intruder_page = register(client, second, "camille@example.org", name="Intrus").headers[
+        "Location"
+    ]
+    page = client.get(intruder_page).get_data(as_text=True)
+    assert camille_feed not in page and "/calendar/private/" not in page
+    assert "Filière du réemploi" not in page  # the owner's other workshop
+    token = intruder_page.rsplit("/", 1)[1]
+    own = client.get(f"/calendar/registrations/{token}.ics")
+    assert summaries(own.data) == ["Atelier : Mobilités partagées"]
+
+
+def test_registering_with_someone_elses_address_cannot_regenerate_their_link(
+    app, client, world, two_workshops
+):
+    first, second = two_workshops
+    register(app.test_client(), first, "camille@example.org")
+    camille_feed = mailed_private_path(app, "camille@example.org")
+    intruder_page = register(client, second, "camille@example.org", name="Intrus").headers[
+        "Location"
+    ]
+    token = intruder_page.rsplit("/", 1)[1]
+    # The old direct regeneration is gone.
+    assert post_form(client, f"/registrations/{token}/calendar/regenerate", {}).status_code in (
+        404,
+        405,
+    )
+    response = post_form(client, f"/registrations/{token}/calendar/new-link", {})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert "Un e-mail part à l’adresse de l’inscription" in text_of(page)
+    assert "/calendar/private/" not in page.get_data(as_text=True)
+    assert "calendar-renewal" not in page.get_data(as_text=True)
+    assert client.get(camille_feed).status_code == 200  # nothing changed
+    renewal = mailed(app, "calendar_renewal", "camille@example.org")
+    assert renewal.to_address == "camille@example.org"  # the proof goes to the owner only
+
+
+def test_owner_regenerates_from_the_mailed_link_and_the_old_one_dies(app, client, world):
     workshop_id = make_workshop(app, world)
     page_url = register(client, workshop_id, "camille@example.org").headers["Location"]
-    old = private_path(client.get(page_url))
+    old = mailed_private_path(app, "camille@example.org")
     token = page_url.rsplit("/", 1)[1]
-    response = post_form(client, f"/registrations/{token}/calendar/regenerate", {})
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith(f"/registrations/{token}")
-    page = client.get(page_url)
-    assert "Nouveau lien d’agenda créé : l’ancien ne fonctionne plus." in text_of(page)
-    new = private_path(page)
+    assert post_form(client, f"/registrations/{token}/calendar/new-link", {}).status_code == 302
+    renew = renewal_path(app, "camille@example.org")
+    asking = client.get(renew)  # what a mail scanner following the link does: no change
+    assert asking.status_code == 200
+    assert asking.headers["Cache-Control"] == "private, no-store"
+    assert "Créer mon nouveau lien d’agenda" in text_of(asking)
+    assert client.get(old).status_code == 200
+    done = post_form(client, renew, {})
+    assert done.status_code == 200
+    assert "Nouveau lien d’agenda créé : l’ancien ne fonctionne plus." in text_of(done)
+    new = private_path(done)
     assert new != old
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
+    # Later mails carry the new link; the renewal link served once.
+    assert post_form(client, renew, {}).status_code == 404
+    assert "n’est plus valable" in text_of(client.get(renew))
 
 
-def test_unknown_registration_cannot_regenerate_anything(client, world):
-    response = post_form(client, "/registrations/" + "x" * 43 + "/calendar/regenerate", {})
+def test_unknown_registration_cannot_ask_for_a_new_link(client, world):
+    response = post_form(client, "/registrations/" + "x" * 43 + "/calendar/new-link", {})
     assert response.status_code == 404
 
 
@@ -284,7 +395,7 @@ def regenerate_urls(app, client, world, speaker_id) -> list[str]:
     token = token.rsplit("/", 1)[1]
     login(client, world.admin)
     return [
-        f"/registrations/{token}/calendar/regenerate",
+        f"/registrations/{token}/calendar/new-link",
         "/board/profile/calendar/regenerate",
         f"/board/speakers/{speaker_id}/calendar/regenerate",
     ]
@@ -301,6 +412,18 @@ def test_regenerate_routes_refuse_a_missing_csrf_token(client, regenerate_urls):
         response = client.post(url, data={})
         assert response.status_code == 400, url
         assert "jeton CSRF" in text_of(response)
+
+
+def test_renewal_refuses_a_missing_csrf_token_and_changes_nothing(app, client, world):
+    page_url = register(client, make_workshop(app, world), "camille@example.org").headers[
+        "Location"
+    ]
+    old = mailed_private_path(app, "camille@example.org")
+    token = page_url.rsplit("/", 1)[1]
+    post_form(client, f"/registrations/{token}/calendar/new-link", {})
+    response = client.post(renewal_path(app, "camille@example.org"), data={})
+    assert response.status_code == 400
+    assert client.get(old).status_code == 200
 
 
 def test_home_page_offers_the_tour_feed(client, world):

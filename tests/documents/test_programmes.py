@@ -537,3 +537,27 @@ def test_tour_programme_of_a_tour_without_public_stop_still_renders(client, worl
     text = "\n".join(pages)
     assert "Le dimanche 1er mars 2020" in text
     assert "Aucune étape publiée pour l’instant." in text
+
+
+def test_public_programmes_say_online_without_the_meeting_link(app, client, world, plan):
+    with app.app_context():
+        nantes = db.session.get(TourStop, world.nantes_stop_id)
+        add_workshop(
+            world,
+            title="Atelier en visio",
+            challenge=add_challenge("Mobilités", "mobilites"),
+            stop=nantes,
+            starts_at=utc(2019, 2, 25, 15),
+            ends_at=utc(2019, 2, 25, 16),
+            venue_name="",
+            online_url="https://visio.example.org/reunion-secrete",
+        )
+        db.session.commit()
+    for url in (TOUR_PDF, f"/stops/{world.nantes_stop_id}/programme.pdf"):
+        preview = client.get(url + "?format=html").get_data(as_text=True)
+        assert "Atelier en visio" in preview
+        assert "visio.example.org" not in preview, url
+        assert "lien envoyé aux personnes dont l’inscription est confirmée" in preview
+        response = client.get(url)
+        text = "\n".join(pdf_texts(read_pdf(response)))
+        assert "visio.example.org" not in text and b"visio.example.org" not in response.data

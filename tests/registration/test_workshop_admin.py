@@ -12,7 +12,14 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import OutboxMail, Registration, RegistrationStatus, Workshop, WorkshopStatus
+from models import (
+    OutboxMail,
+    PrivateFeed,
+    Registration,
+    RegistrationStatus,
+    Workshop,
+    WorkshopStatus,
+)
 from services.permissions import can_manage_workshop, can_view_registrants
 from tests import factories
 from tests.factories import WORKSHOP_DAY, make_challenge, make_organiser, sign_up
@@ -702,6 +709,39 @@ def test_anonymise_erases_the_person_but_keeps_the_count(app, client, world):
         assert not db.session.scalar(
             select(OutboxMail.id).where(OutboxMail.registration_id == helene)
         )
+
+
+def private_feed_token(app, email: str) -> str | None:
+    with app.app_context():
+        return db.session.scalar(select(PrivateFeed.token).where(PrivateFeed.email == email))
+
+
+def test_anonymising_someones_only_registration_deletes_their_private_feed(app, client, world):
+    workshop_id = make_workshop(app, world)
+    helene = sign_up(app, workshop_id, "Hélène Éluard", "helene@example.org")
+    token = private_feed_token(app, "helene@example.org")
+    assert token and client.get(f"/calendar/private/{token}.ics").status_code == 200
+    login(client, world.nantes_organiser)
+    assert post_form(client, f"/board/registrations/{helene}/anonymise", {}).status_code == 302
+    assert private_feed_token(app, "helene@example.org") is None
+    assert client.get(f"/calendar/private/{token}.ics").status_code == 404
+
+
+def test_anonymising_one_of_someones_registrations_keeps_their_feed_without_it(app, client, world):
+    erased = make_workshop(app, world)
+    kept = make_workshop(app, world, title="Tiers-lieux et emploi")
+    helene = sign_up(app, erased, "Hélène Éluard", "helene@example.org")
+    sign_up(app, kept, "Hélène Éluard", "helene@example.org")
+    token = private_feed_token(app, "helene@example.org")
+    url = f"/calendar/private/{token}.ics"
+    assert "Mobilités partagées".encode() in client.get(url).data
+    login(client, world.nantes_organiser)
+    assert post_form(client, f"/board/registrations/{helene}/anonymise", {}).status_code == 302
+    assert private_feed_token(app, "helene@example.org") == token
+    feed = client.get(url)
+    assert feed.status_code == 200
+    assert b"Tiers-lieux et emploi" in feed.data
+    assert "Mobilités partagées".encode() not in feed.data
 
 
 # --- the CSV -------------------------------------------------------------------------------
