@@ -189,6 +189,8 @@ def test_draft_workshop_is_invisible_to_visitors(app, client, world):
         ({"email": "pas-une-adresse"}, "Cette adresse e-mail n’est pas valide."),
         ({"name": ""}, "Indiquez votre nom."),
         ({"territory_id": "999999"}, "Territoire inconnu"),
+        ({"territory_id": str(2**63)}, "Territoire inconnu"),
+        ({"name": "Camille\x00"}, "caractère de contrôle"),
     ],
 )
 def test_invalid_registration_is_refused_with_a_french_message(app, client, world, data, message):
