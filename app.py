@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 import config as settings
 from blueprints.cli import register_cli
+from blueprints.input_guards import register_input_guards
 from blueprints.template_helpers import register_template_helpers
 from blueprints.transaction import discard_changes, register_transaction_boundary
 from extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     warn_about_per_process_limits(app)
     register_extensions(app)
     register_transaction_boundary(app)
+    register_input_guards(app)  # before the blueprints: their URL rules take its converters
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)

@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from blueprints.input_guards import DB_INT_MAX, DB_INT_MIN
 from blueprints.transaction import discard_changes
 from models import Tour, TourStop
 from services.errors import ActionRefused, EditConflict, InvalidInput
-from services.local_time import today_in_france
+from services.local_time import day_in_range, day_out_of_range_message, today_in_france
 from services.planning.month_grid import default_month, parse_month
 
 T = TypeVar("T")
@@ -31,6 +32,30 @@ def email_field(label: str, missing_message: str) -> EmailField:
             Length(max=254),
         ],
     )
+
+
+class KnownIdOrEmpty:
+    """On an optional id select: a value that is not even an id (``abc``, or a number beyond
+    the database's integers) would otherwise be read as "none chosen" by int_or_none; the
+    service reports unknown ids that are numbers itself."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        raw = field.raw_data[0] if field.raw_data else ""
+        if raw not in ("", "None") and field.data is None:
+            raise ValidationError(self.message)
+
+
+class PlausibleDay:
+    """A day between 1900 and 2999 (services.local_time's range, the month grid's too):
+    further days are typing slips, and the calendar's edges (years 1 and 9999) would
+    overflow once converted to UTC."""
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not day_in_range(field.data):
+            raise ValidationError(day_out_of_range_message())
 
 
 def show_service_errors(
@@ -65,13 +90,15 @@ def month_asked(stops: list[TourStop], tour: Tour) -> tuple[int, int]:
 
 def int_or_none(value) -> int | None:
     """Select values arrive as text; anything that is not an id becomes None, which the
-    service reports as an unknown territory or organisation."""
+    service reports as an unknown territory or organisation. A number beyond what a database
+    INTEGER holds is no id either (the query would overflow)."""
     if value in (None, "", "None"):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if DB_INT_MIN <= number <= DB_INT_MAX else None
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,36 @@ from flask_babel import gettext as _
 
 from services.errors import FieldErrors
 
+# The days the platform places (the month grid's range too): wide enough for any tour, and
+# away from the calendar's edges (years 1 and 9999), where converting to UTC overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
-class NonexistentLocalTime(ValueError):
+
+class UnplaceableLocalTime(ValueError):
+    """A day and wall-clock time that name no instant the platform stores; str() says why."""
+
+
+class NonexistentLocalTime(UnplaceableLocalTime):
     """A wall-clock time skipped when the clocks go forward (e.g. 02:30 on 31 March 2019)."""
+
+
+class DayOutOfRange(UnplaceableLocalTime):
+    """A day before FIRST_YEAR or after LAST_YEAR."""
+
+
+def day_in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def day_out_of_range_message() -> str:
+    return _(
+        "Indiquez une date comprise entre %(first)s et %(last)s.", first=FIRST_YEAR, last=LAST_YEAR
+    )
+
+
+def _check_day(day: date) -> None:
+    if not day_in_range(day):
+        raise DayOutOfRange(day_out_of_range_message())
 
 
 def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
@@ -24,7 +51,19 @@ def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
     A time that does not exist (clocks going forward) is refused. A time that happens twice
     (clocks going back) is read as the first occurrence, summer time, as people expect (and
     as RFC 5545 reads it); the forms tell the person so (ambiguity_notices) without refusing.
+    A day outside FIRST_YEAR–LAST_YEAR is refused (DayOutOfRange) before it can overflow.
     """
+    _check_day(day)
+    return _wall_clock_to_utc(day, clock, zone_name)
+
+
+def next_midnight_utc(day: date, zone_name: str) -> datetime:
+    """The instant a day ends in a zone: the midnight that starts the next day there."""
+    _check_day(day)
+    return _wall_clock_to_utc(day + timedelta(days=1), time(0), zone_name)
+
+
+def _wall_clock_to_utc(day: date, clock: time, zone_name: str) -> datetime:
     zone = ZoneInfo(zone_name)
     local = datetime.combine(day, clock, tzinfo=zone)
     instant = local.astimezone(UTC)
@@ -91,12 +130,12 @@ def entered_instant(
 ) -> datetime | None:
     """The UTC instant of a day and time typed in a form, in the zone of the place; None
     when either is missing (the caller says whether it is required), or when the time does
-    not exist that day, which is reported on the field."""
+    not exist that day or the day is out of range, which is reported on the field."""
     if day is None or clock is None:
         return None
     try:
         return local_to_utc(day, clock, zone_name)
-    except NonexistentLocalTime as exc:
+    except UnplaceableLocalTime as exc:
         errors.add(field, str(exc))
         return None
 

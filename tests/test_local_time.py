@@ -7,6 +7,7 @@ import pytest
 from flask_babel import force_locale
 
 from services.local_time import (
+    DayOutOfRange,
     NonexistentLocalTime,
     ambiguity_notices,
     clock,
@@ -14,6 +15,7 @@ from services.local_time import (
     hours,
     is_ambiguous,
     local_to_utc,
+    next_midnight_utc,
     numeric_when,
     short_when,
     span,
@@ -32,6 +34,29 @@ def test_time_skipped_on_31_march_2019_is_refused_with_french_message(app):
     with app.test_request_context(), pytest.raises(NonexistentLocalTime) as refused:
         local_to_utc(date(2019, 3, 31), time(2, 30), "Europe/Paris")
     assert "02:30 n’existe pas le 31 mars 2019" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "day,clock_time,zone",
+    [
+        (date(1, 1, 1), time(0, 0), "Europe/Paris"),  # before year 1 in UTC: overflow
+        (date(9999, 12, 31), time(23, 59), "America/Cayenne"),  # after year 9999 in UTC
+        (date(1899, 12, 31), time(12, 0), "Europe/Paris"),
+        (date(3000, 1, 1), time(12, 0), "Indian/Mayotte"),
+    ],
+)
+def test_days_outside_1900_to_2999_are_refused_not_overflowed(app, day, clock_time, zone):
+    with app.test_request_context(), pytest.raises(DayOutOfRange) as refused:
+        local_to_utc(day, clock_time, zone)
+    assert str(refused.value) == "Indiquez une date comprise entre 1900 et 2999."
+
+
+def test_the_last_day_in_range_ends_at_the_next_midnight(app):
+    with app.test_request_context():
+        end = next_midnight_utc(date(2999, 12, 31), "Europe/Paris")
+        assert end == utc(2999, 12, 31, 23)
+        with pytest.raises(DayOutOfRange):
+            next_midnight_utc(date(9999, 12, 31), "Europe/Paris")
 
 
 def test_times_either_side_of_the_change_on_31_march_2019(app):

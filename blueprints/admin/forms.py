@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.form_helpers import email_field
+from blueprints.form_helpers import email_field, int_or_none
 from models import Role
 
 
@@ -24,7 +24,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired(_l("Indiquez un nom.")), Length(max=200)],
     )
     role = SelectField(_l("Rôle"), choices=role_choices, validate_choice=True)
-    territories = SelectMultipleField(_l("Territoires"), coerce=int, validate_choice=False)
+    territories = SelectMultipleField(_l("Territoires"), coerce=int_or_none, validate_choice=False)
     active = BooleanField(_l("Compte actif"), default=True)
 
 

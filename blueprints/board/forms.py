@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from blueprints.form_helpers import int_or_none
+from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
 from models import StopStatus
 from services.planning.stops import StopFields
 
@@ -24,11 +24,13 @@ class StopForm(FlaskForm):
     )
     day = DateField(
         _l("Date (heure locale du territoire)"),
-        validators=[DataRequired(_l("Indiquez la date de l’étape."))],
+        validators=[DataRequired(_l("Indiquez la date de l’étape.")), PlausibleDay()],
     )
     start_time = TimeField(_l("Début"), validators=[DataRequired(_l("Indiquez l’heure de début."))])
     end_time = TimeField(_l("Fin"), validators=[DataRequired(_l("Indiquez l’heure de fin."))])
-    end_day = DateField(_l("Date de fin, si l’étape dure plusieurs jours"), validators=[Optional()])
+    end_day = DateField(
+        _l("Date de fin, si l’étape dure plusieurs jours"), validators=[Optional(), PlausibleDay()]
+    )
     venue_name = StringField(_l("Lieu"), validators=[Length(max=200)])
     address = TextAreaField(_l("Adresse"), validators=[Length(max=1000)])
     latitude = FloatField(
@@ -40,7 +42,15 @@ class StopForm(FlaskForm):
         validators=[Optional(), NumberRange(-180, 180, _l("La longitude va de -180 à 180."))],
     )
     host_organisation_id = SelectField(
-        _l("Structure hôte"), coerce=int_or_none, validate_choice=False, validators=[Optional()]
+        _l("Structure hôte"),
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[
+            Optional(),
+            KnownIdOrEmpty(
+                _l("Cette structure ne fait pas partie du collectif du territoire choisi.")
+            ),
+        ],
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
     version = HiddenField()

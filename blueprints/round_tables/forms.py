@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.form_helpers import int_or_none
+from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
 from models import ParticipantRole
 from services.planning.round_tables import RoundTableFields
 
@@ -22,9 +22,17 @@ class RoundTableForm(FlaskForm):
         validators=[DataRequired(_l("Indiquez le titre de la table ronde.")), Length(max=300)],
     )
     challenge_id = SelectField(
-        _l("Défi abordé"), coerce=int_or_none, validate_choice=False, validators=[Optional()]
+        _l("Défi abordé"),
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[
+            Optional(),
+            KnownIdOrEmpty(_l("Défi inconnu : choisissez un défi de la liste.")),
+        ],
     )
-    day = DateField(_l("Date (par défaut, celle de l’étape)"), validators=[Optional()])
+    day = DateField(
+        _l("Date (par défaut, celle de l’étape)"), validators=[Optional(), PlausibleDay()]
+    )
     start_time = TimeField(_l("Début"), validators=[DataRequired(_l("Indiquez l’heure de début."))])
     end_time = TimeField(_l("Fin"), validators=[DataRequired(_l("Indiquez l’heure de fin."))])
     room = StringField(_l("Salle"), validators=[Length(max=200)])

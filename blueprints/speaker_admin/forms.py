@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from blueprints.form_helpers import int_or_none
+from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
 from models import AvailabilityKind
 from services.planning.speakers import SpeakerFields
 
@@ -23,19 +23,6 @@ def _at_most(limit: int) -> Length:
         max=limit,
         message=_l("%(limit)s caractères au plus.", limit=limit),
     )
-
-
-class _KnownChoiceOrEmpty:
-    """An id that is not even a number (``?territory_id=abc``) would otherwise be read as
-    "none chosen"; the service reports unknown numeric ids itself."""
-
-    def __init__(self, message):
-        self.message = message
-
-    def __call__(self, form, field) -> None:
-        raw = field.raw_data[0] if field.raw_data else ""
-        if raw not in ("", "None") and field.data is None:
-            raise ValidationError(self.message)
 
 
 class SpeakerForm(FlaskForm):
@@ -59,7 +46,7 @@ class SpeakerForm(FlaskForm):
         coerce=int_or_none,
         validate_choice=False,
         validators=[
-            _KnownChoiceOrEmpty(_l("Territoire inconnu : choisissez un territoire de la liste."))
+            KnownIdOrEmpty(_l("Territoire inconnu : choisissez un territoire de la liste."))
         ],
     )
     version = HiddenField()
@@ -90,9 +77,12 @@ class AvailabilityForm(FlaskForm):
         validators=[DataRequired(_l("Choisissez disponible ou indisponible."))],
     )
     first_day = DateField(
-        _l("Premier jour"), validators=[DataRequired(_l("Indiquez le premier jour."))]
+        _l("Premier jour"),
+        validators=[DataRequired(_l("Indiquez le premier jour.")), PlausibleDay()],
     )
-    last_day = DateField(_l("Dernier jour (vide : le même jour)"), validators=[Optional()])
+    last_day = DateField(
+        _l("Dernier jour (vide : le même jour)"), validators=[Optional(), PlausibleDay()]
+    )
     start_time = TimeField(_l("De (vide : toute la journée)"), validators=[Optional()])
     end_time = TimeField(_l("À (vide : toute la journée)"), validators=[Optional()])
     note = StringField(_l("Note"), validators=[_at_most(300)])

@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.form_helpers import int_or_none
-from services.registration.workshops import WorkshopFields
+from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
+from services.registration.workshops import MAX_CAPACITY, WorkshopFields
 
 
 class WorkshopForm(FlaskForm):
@@ -44,9 +44,14 @@ class WorkshopForm(FlaskForm):
         _l("Étape de la tournée (facultatif)"),
         coerce=int_or_none,
         validate_choice=False,
-        validators=[Optional()],
+        validators=[
+            Optional(),
+            KnownIdOrEmpty(_l("Étape inconnue : choisissez une étape de cette tournée.")),
+        ],
     )
-    day = DateField(_l("Date"), validators=[DataRequired(_l("Indiquez la date de l’atelier."))])
+    day = DateField(
+        _l("Date"), validators=[DataRequired(_l("Indiquez la date de l’atelier.")), PlausibleDay()]
+    )
     start_time = TimeField(_l("Début"), validators=[DataRequired(_l("Indiquez l’heure de début."))])
     end_time = TimeField(_l("Fin"), validators=[DataRequired(_l("Indiquez l’heure de fin."))])
     venue_name = StringField(_l("Lieu"), validators=[Length(max=200)])
@@ -56,12 +61,20 @@ class WorkshopForm(FlaskForm):
         _l("Capacité (nombre de places)"),
         validators=[
             Optional(),
-            NumberRange(min=0, message=_l("La capacité est un nombre de places, 0 ou plus.")),
+            NumberRange(
+                min=0,
+                max=MAX_CAPACITY,
+                message=_l("La capacité est un nombre de places, 0 ou plus (%(max)s au plus)."),
+            ),
         ],
     )
-    opens_day = DateField(_l("Ouverture des inscriptions : jour"), validators=[Optional()])
+    opens_day = DateField(
+        _l("Ouverture des inscriptions : jour"), validators=[Optional(), PlausibleDay()]
+    )
     opens_time = TimeField(_l("heure (facultatif, 00:00 sinon)"), validators=[Optional()])
-    closes_day = DateField(_l("Clôture des inscriptions : jour"), validators=[Optional()])
+    closes_day = DateField(
+        _l("Clôture des inscriptions : jour"), validators=[Optional(), PlausibleDay()]
+    )
     closes_time = TimeField(_l("heure (facultatif, 23:59 sinon)"), validators=[Optional()])
     facilitator_ids = SelectMultipleField(
         _l("Animation (intervenant·es)"), coerce=int_or_none, validate_choice=False

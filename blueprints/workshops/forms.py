@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from blueprints.form_helpers import email_field, int_or_none
+from blueprints.form_helpers import KnownIdOrEmpty, email_field, int_or_none
 from services.registration.registrations import RegistrationFields
 from services.text import has_control_characters
 
@@ -28,7 +28,10 @@ class RegistrationForm(FlaskForm):
         _l("Territoire (facultatif)"),
         coerce=int_or_none,
         validate_choice=False,
-        validators=[Optional()],
+        validators=[
+            Optional(),
+            KnownIdOrEmpty(_l("Territoire inconnu : choisissez dans la liste.")),
+        ],
     )
     consent = BooleanField(
         _l("J’accepte que mes données soient traitées pour gérer mon inscription."),

@@ -33,6 +33,7 @@ from models import (
     normalise_email,
 )
 from models.types import new_token
+from services.calendar.private_feeds import participant_feed_link
 from services.demo import data as demo_data
 from services.demo.data import StopEntry, TerritoryEntry
 from services.local_time import local_to_utc, today_in_france
@@ -242,7 +243,8 @@ def _seed_workshops(
 
 
 def _seed_demo_registrations(workshop: Workshop, count: int) -> None:
-    """Fictitious people, written directly (no mail is queued for them)."""
+    """Fictitious people, written directly (no mail is queued for them), each with the
+    private feed link a registration through the service gets (their page shows it)."""
     now = datetime.now(UTC)
     for number in range(1, count + 1):
         workshop_registration = Registration(
@@ -259,6 +261,7 @@ def _seed_demo_registrations(workshop: Workshop, count: int) -> None:
             queue_key=number,
         )
         db.session.add(workshop_registration)
+        participant_feed_link(workshop_registration.email)
 
 
 def _seed_account(

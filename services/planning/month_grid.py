@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models import TourStop
+from services.local_time import FIRST_YEAR, LAST_YEAR
 
 
 @dataclass
@@ -33,7 +34,7 @@ def parse_month(value: str | None) -> tuple[int, int] | None:
         return None
     year_text, _, month_text = value.partition("-")
     year, month = int(year_text), int(month_text)
-    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
         raise ValueError(value)
     return year, month
 

@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
@@ -19,7 +19,13 @@ from models import (
 from models.speaker import search_key
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
-from services.local_time import NonexistentLocalTime, local_to_utc
+from services.local_time import (
+    NonexistentLocalTime,
+    day_in_range,
+    day_out_of_range_message,
+    local_to_utc,
+    next_midnight_utc,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +113,14 @@ def add_availability(
 ) -> Availability:
     """A window in the speaker's zone: whole days when no time is given."""
     zone = speaker.zone_name
+    errors = FieldErrors()
+    for field, day in (("first_day", first_day), ("end_day", last_day)):
+        if not day_in_range(day):
+            errors.add(field, day_out_of_range_message())
+    errors.raise_if_any()
     try:
         starts_at = local_to_utc(first_day, start or time(0), zone)
-        ends_at = (
-            local_to_utc(last_day, end, zone)
-            if end
-            else local_to_utc(last_day + timedelta(days=1), time(0), zone)
-        )
+        ends_at = local_to_utc(last_day, end, zone) if end else next_midnight_utc(last_day, zone)
     except NonexistentLocalTime as exc:
         raise InvalidInput({"start_time": [str(exc)]}) from exc
     if ends_at <= starts_at:

@@ -30,6 +30,9 @@ from services.registration.registrations import lock_workshop, set_capacity
 
 log = logging.getLogger(__name__)
 
+# More seats than any venue holds is a typing slip (and past 2**31 the column overflows).
+MAX_CAPACITY = 100_000
+
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
 
@@ -106,6 +109,14 @@ def _stop(tour: Tour, stop_id: int | None, errors: FieldErrors) -> TourStop | No
 def _check_capacity_and_place(fields: WorkshopFields, errors: FieldErrors) -> None:
     if fields.capacity is None or fields.capacity < 0:
         errors.add("capacity", _("Indiquez une capacité (un nombre de places, 0 ou plus)."))
+    elif fields.capacity > MAX_CAPACITY:
+        errors.add(
+            "capacity",
+            _(
+                "La capacité est un nombre de places, 0 ou plus (%(max)s au plus).",
+                max=MAX_CAPACITY,
+            ),
+        )
     if not (fields.venue_name.strip() or fields.online_url.strip()):
         errors.add("venue_name", _("Indiquez un lieu, ou un lien de réunion en ligne."))
     url = fields.online_url.strip()

@@ -55,6 +55,20 @@ def test_unknown_role_and_territory_are_refused(app, client, world):
         assert db.session.scalar(select(User).where(User.email == "claire@test.example")) is None
 
 
+def test_territory_id_beyond_the_database_integers_is_an_unknown_territory(app, client, world):
+    login(client, world.admin)
+    for number in (str(2**31), str(2**63)):
+        response = post_form(
+            client,
+            "/admin/users/new",
+            _new_user(territories=[world.territory["roubaix"], number]),
+        )
+        assert response.status_code == 400
+        assert "Territoire inconnu" in text_of(response)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "claire@test.example")) is None
+
+
 def test_admin_cannot_remove_own_admin_rights(app, client, world):
     login(client, world.admin)
     with app.app_context():

@@ -7,7 +7,9 @@ from sqlalchemy import select
 from extensions import db
 from models import (
     Challenge,
+    FeedOwner,
     Organisation,
+    PrivateFeed,
     Registration,
     RoundTable,
     RoundTableParticipant,
@@ -217,3 +219,18 @@ def test_seed_adds_example_workshops_one_full_with_a_waiting_list(app, client):
     with app.app_context():
         workshop_id = db.session.scalar(select(Workshop.id).where(Workshop.title == mobility))
     assert "Je m’inscris" in client.get(f"/workshops/{workshop_id}").get_data(as_text=True)
+
+
+def test_demo_registrations_open_their_page_with_a_private_feed(app, client):
+    """Written directly, they still get the link a registration through the service gets:
+    their page shows it (without one, the page failed)."""
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    with app.app_context():
+        registrations = db.session.scalars(select(Registration)).all()
+        assert registrations
+        token = registrations[0].token
+        feeds = db.session.scalars(
+            select(PrivateFeed.email).where(PrivateFeed.owner == FeedOwner.PARTICIPANT)
+        ).all()
+        assert set(feeds) >= {r.email for r in registrations}
+    assert client.get(f"/registrations/{token}").status_code == 200

@@ -352,6 +352,9 @@ def test_organiser_creates_a_round_table_in_local_time(app, client, world):
             "n’existe pas le 31 mars 2019",
         ),
         ({"challenge_id": "999999"}, "Défi inconnu"),
+        ({"challenge_id": str(2**31)}, "Défi inconnu"),
+        ({"day": "0001-01-01", "start_time": "00:00"}, "comprise entre 1900 et 2999"),
+        ({"room": "Salle\x00"}, "caractère de contrôle"),
         ({"start_time": ""}, "Indiquez l’heure de début."),
     ],
 )

@@ -737,6 +737,16 @@ INVALID_WINDOWS = [
         "La fin doit être postérieure au début.",
     ),
     (
+        "first_day_of_the_calendar",
+        {"kind": "unavailable", "first_day": "0001-01-01", "start_time": "00:00"},
+        "Indiquez une date comprise entre 1900 et 2999.",
+    ),
+    (
+        "last_day_of_the_calendar",
+        {"kind": "unavailable", "first_day": "2019-02-25", "last_day": "9999-12-31"},
+        "Indiquez une date comprise entre 1900 et 2999.",
+    ),
+    (
         "time_skipped_by_clock_change",
         {"kind": "available", "first_day": "2019-03-31", "start_time": "02:30"},
         "L’heure 02:30 n’existe pas le 31 mars 2019 en Europe/Paris",

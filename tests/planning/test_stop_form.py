@@ -115,6 +115,30 @@ INVALID = [
         "Indiquez la latitude et la longitude, ou aucune des deux.",
     ),
     (
+        "territory_id_beyond_the_database_integers",
+        lambda w: stop_form(2**63, "2019-03-12", "14:00", "16:00"),
+        "Territoire inconnu",
+    ),
+    (
+        "host_beyond_the_database_integers",
+        lambda w: stop_form(
+            w.territory["roubaix"], "2019-03-12", "14:00", "16:00", host_organisation_id=2**31
+        ),
+        "Cette structure ne fait pas partie du collectif du territoire choisi.",
+    ),
+    (
+        "first_day_of_the_calendar",
+        lambda w: stop_form(w.territory["roubaix"], "0001-01-01", "00:00", "16:00"),
+        "Indiquez une date comprise entre 1900 et 2999.",
+    ),
+    (
+        "last_day_of_the_calendar",
+        lambda w: stop_form(
+            w.territory["roubaix"], "2019-03-12", "14:00", "23:59", end_day="9999-12-31"
+        ),
+        "Indiquez une date comprise entre 1900 et 2999.",
+    ),
+    (
         "latitude_out_of_range",
         lambda w: stop_form(
             w.territory["roubaix"], "2019-03-12", "14:00", "16:00", latitude="123", longitude="3"

@@ -274,6 +274,17 @@ def test_admin_may_host_anywhere_in_local_time(app, client, world):
         ({"title": ""}, "title", "Indiquez le titre de l’atelier."),
         ({"capacity": "-1"}, "capacity", "0 ou plus"),
         ({"territory_ids": ["999999"]}, "territory_ids", "Territoire inconnu"),
+        ({"capacity": str(2**31)}, "capacity", "0 ou plus (100000 au plus)"),
+        ({"capacity": "100001"}, "capacity", "0 ou plus (100000 au plus)"),
+        ({"territory_ids": [str(2**63)]}, "territory_ids", "Territoire inconnu"),
+        ({"host_territory_id": str(2**31)}, "host_territory_id", "Territoire hôte inconnu"),
+        ({"challenge_id": str(2**63)}, "challenge_id", "Défi inconnu"),
+        ({"stop_id": str(2**31)}, "stop_id", "Étape inconnue"),
+        ({"stop_id": "abc"}, "stop_id", "Étape inconnue"),
+        ({"facilitator_ids": [str(2**31)]}, "facilitator_ids", "Intervenant·e inconnu·e"),
+        ({"day": "0001-01-01"}, "day", "Indiquez une date comprise entre 1900 et 2999."),
+        ({"opens_day": "0001-01-01"}, "opens_day", "comprise entre 1900 et 2999"),
+        ({"closes_day": "9999-12-31"}, "closes_day", "comprise entre 1900 et 2999"),
     ],
 )
 def test_invalid_workshop_is_refused_and_nothing_written(
