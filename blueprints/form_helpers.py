@@ -8,8 +8,8 @@ from flask import abort, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms import EmailField, SelectField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blueprints.input_guards import DB_INT_MAX, DB_INT_MIN
 from blueprints.transaction import discard_changes
@@ -46,6 +46,17 @@ class KnownIdOrEmpty:
         raw = field.raw_data[0] if field.raw_data else ""
         if raw not in ("", "None") and field.data is None:
             raise ValidationError(self.message)
+
+
+def optional_id_field(label: str, unknown_message: str) -> SelectField:
+    """A select of rows that may be left empty: its value becomes an id or None, and a value
+    that is not an id of ours is refused with the message (known ids are the service's)."""
+    return SelectField(
+        label,
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[Optional(), KnownIdOrEmpty(unknown_message)],
+    )
 
 
 class PlausibleDay:

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
+from blueprints.form_helpers import PlausibleDay, int_or_none, optional_id_field
 from models import StopStatus
 from services.planning.stops import StopFields
 
@@ -41,16 +41,9 @@ class StopForm(FlaskForm):
         _l("Longitude"),
         validators=[Optional(), NumberRange(-180, 180, _l("La longitude va de -180 à 180."))],
     )
-    host_organisation_id = SelectField(
+    host_organisation_id = optional_id_field(
         _l("Structure hôte"),
-        coerce=int_or_none,
-        validate_choice=False,
-        validators=[
-            Optional(),
-            KnownIdOrEmpty(
-                _l("Cette structure ne fait pas partie du collectif du territoire choisi.")
-            ),
-        ],
+        _l("Cette structure ne fait pas partie du collectif du territoire choisi."),
     )
     description = TextAreaField(_l("Description"), validators=[Length(max=10000)])
     version = HiddenField()

@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
+from blueprints.form_helpers import PlausibleDay, int_or_none, optional_id_field
 from models import ParticipantRole
 from services.planning.round_tables import RoundTableFields
 
@@ -21,14 +21,8 @@ class RoundTableForm(FlaskForm):
         _l("Titre"),
         validators=[DataRequired(_l("Indiquez le titre de la table ronde.")), Length(max=300)],
     )
-    challenge_id = SelectField(
-        _l("Défi abordé"),
-        coerce=int_or_none,
-        validate_choice=False,
-        validators=[
-            Optional(),
-            KnownIdOrEmpty(_l("Défi inconnu : choisissez un défi de la liste.")),
-        ],
+    challenge_id = optional_id_field(
+        _l("Défi abordé"), _l("Défi inconnu : choisissez un défi de la liste.")
     )
     day = DateField(
         _l("Date (par défaut, celle de l’étape)"), validators=[Optional(), PlausibleDay()]

@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
+from blueprints.form_helpers import PlausibleDay, int_or_none, optional_id_field
 from models import AvailabilityKind
 from services.planning.speakers import SpeakerFields
 
@@ -41,13 +41,8 @@ class SpeakerForm(FlaskForm):
             _at_most(254),
         ],
     )
-    territory_id = SelectField(
-        _l("Territoire"),
-        coerce=int_or_none,
-        validate_choice=False,
-        validators=[
-            KnownIdOrEmpty(_l("Territoire inconnu : choisissez un territoire de la liste."))
-        ],
+    territory_id = optional_id_field(
+        _l("Territoire"), _l("Territoire inconnu : choisissez un territoire de la liste.")
     )
     version = HiddenField()
 

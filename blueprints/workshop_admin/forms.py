@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.form_helpers import KnownIdOrEmpty, PlausibleDay, int_or_none
+from blueprints.form_helpers import PlausibleDay, int_or_none, optional_id_field
 from services.registration.workshops import MAX_CAPACITY, WorkshopFields
 
 
@@ -40,14 +40,9 @@ class WorkshopForm(FlaskForm):
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
-    stop_id = SelectField(
+    stop_id = optional_id_field(
         _l("Étape de la tournée (facultatif)"),
-        coerce=int_or_none,
-        validate_choice=False,
-        validators=[
-            Optional(),
-            KnownIdOrEmpty(_l("Étape inconnue : choisissez une étape de cette tournée.")),
-        ],
+        _l("Étape inconnue : choisissez une étape de cette tournée."),
     )
     day = DateField(
         _l("Date"), validators=[DataRequired(_l("Indiquez la date de l’atelier.")), PlausibleDay()]

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, Field, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from blueprints.form_helpers import KnownIdOrEmpty, email_field, int_or_none
+from blueprints.form_helpers import email_field, optional_id_field
 from services.registration.registrations import RegistrationFields
 from services.text import has_control_characters
 
@@ -24,14 +24,8 @@ class RegistrationForm(FlaskForm):
     )
     email = email_field(_l("Adresse e-mail"), _l("Indiquez votre adresse e-mail."))
     organisation = StringField(_l("Structure (facultatif)"), validators=[Length(max=200), one_line])
-    territory_id = SelectField(
-        _l("Territoire (facultatif)"),
-        coerce=int_or_none,
-        validate_choice=False,
-        validators=[
-            Optional(),
-            KnownIdOrEmpty(_l("Territoire inconnu : choisissez dans la liste.")),
-        ],
+    territory_id = optional_id_field(
+        _l("Territoire (facultatif)"), _l("Territoire inconnu : choisissez dans la liste.")
     )
     consent = BooleanField(
         _l("J’accepte que mes données soient traitées pour gérer mon inscription."),
