@@ -146,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.round_tables import bp as round_tables_bp
+    from blueprints.site_pages import bp as site_bp
     from blueprints.speaker_admin import bp as speaker_admin_bp
     from blueprints.speakers import bp as speakers_bp
     from blueprints.workshop_admin import bp as workshop_admin_bp
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(site_bp)
     app.register_blueprint(board_bp, url_prefix="/board")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(speakers_bp)

@@ -72,6 +72,9 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en"),
+        # The DSFR and the Marianne identity are for State services only: STATE_IDENTITY=0
+        # serves the same pages without the République française block and its fonts.
+        "STATE_IDENTITY": os.environ.get("STATE_IDENTITY", "1") != "0",
         # Journey rule of the planning warnings: great-circle distance at this average speed,
         # plus a minimum transfer; a trip to or from an overseas territory needs a full day.
         "PLANNING_AVERAGE_SPEED_KMH": float(os.environ.get("PLANNING_AVERAGE_SPEED_KMH", "80")),

@@ -3,11 +3,15 @@ over services.local_time, where every date and time format lives)."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
-from flask_babel import format_date, get_locale
+from flask import Flask, current_app, request
+from flask_babel import format_date, get_locale, get_translations, gettext
+from markupsafe import Markup
+from wtforms import Field
+from wtforms.widgets import CheckboxInput, ListWidget, RadioInput, Select, TextArea
 
 from models import StopStatus, TourStop
 from services.local_time import clock, hours, long_date, numeric_when, span, when, window_when
+from services.text import french_typography
 
 
 def stop_day(stop: TourStop) -> str:
@@ -49,6 +53,44 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+def typography(text):
+    """French spacing in the current locale: one filter for our text and for user text."""
+    return french_typography(text, str(get_locale() or "fr"))
+
+
+def control_kind(field: Field) -> str:
+    """Which DSFR group a form field belongs in (templates/_macros.html, field)."""
+    widget = field.widget
+    if isinstance(widget, CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, ListWidget) and isinstance(field.option_widget, RadioInput):
+        return "radio"
+    if isinstance(widget, Select):
+        return "select"
+    if isinstance(widget, TextArea):
+        return "textarea"
+    return "input"
+
+
+def page_has_errors(*candidates) -> bool:
+    """Whether a page shows a refusal: a form with errors, or a message of refusal."""
+    for candidate in candidates:
+        errors = getattr(candidate, "errors", None)
+        if errors or (isinstance(candidate, str | Markup) and candidate):
+            return True
+    return False
+
+
+# Jinja's new-style gettext interpolates the variables itself, after these return (so user
+# values get only the filter they are given).
+def _typographic_gettext(string: str) -> str:
+    return typography(get_translations().gettext(string))
+
+
+def _typographic_ngettext(singular: str, plural: str, num: int) -> str:
+    return typography(get_translations().ngettext(singular, plural, num))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(long_date)
@@ -58,6 +100,13 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(workshop_when)
     app.add_template_filter(clock, "local_clock")
     app.add_template_filter(numeric_when)
+    app.add_template_filter(typography)
+    # Globals, not context: the macros of _macros.html are imported without the context.
+    app.jinja_env.globals.update(control_kind=control_kind, page_has_errors=page_has_errors)
+    # Our own text gets the same typography as user text, in every template's _() and ngettext.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        _typographic_gettext, _typographic_ngettext, newstyle=True
+    )
 
     @app.context_processor
     def inject_globals() -> dict:
@@ -67,4 +116,6 @@ def register_template_helpers(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
             "engagement_when": engagement_when,
             "availability_when": availability_when,
+            "state_identity": current_app.config["STATE_IDENTITY"],
+            "accessibility_status": gettext("non conforme"),
         }

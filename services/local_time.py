@@ -8,7 +8,7 @@ that must be French whatever the reader's language (printed documents).
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from services.errors import FieldErrors
@@ -72,7 +72,7 @@ def _wall_clock_to_utc(day: date, clock: time, zone_name: str) -> datetime:
             _(
                 "L’heure %(time)s n’existe pas le %(day)s en %(zone)s : les horloges avancent "
                 "d’une heure cette nuit-là. Choisissez une autre heure.",
-                time=clock.strftime("%H:%M"),
+                time=time_of_day(local),
                 day=format_date(day, "d MMMM y"),
                 zone=zone_name,
             )
@@ -116,7 +116,7 @@ def ambiguity_notices(zone_name: str, *instants: datetime | None) -> list[str]:
             _(
                 "L’heure %(time)s existe deux fois le %(day)s (%(zone)s) : les horloges "
                 "reculent d’une heure cette nuit-là. Nous retenons %(occurrence)s.",
-                time=local.strftime("%H:%M"),
+                time=time_of_day(local),
                 day=format_date(local.date(), "d MMMM y"),
                 zone=zone_name,
                 occurrence=_occurrence(local, zone_name),
@@ -156,15 +156,23 @@ def long_date(day: date) -> str:
     return format_date(day, "EEEE d MMMM y")
 
 
+def time_of_day(local: datetime) -> str:
+    """A wall-clock time as the reader's language writes it: "14 h 30" in French (with
+    no-break spaces, so it never splits across lines), "14:30" in English."""
+    if str(get_locale() or "fr").startswith("fr"):
+        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+    return f"{local:%H:%M}"
+
+
 def clock(instant: datetime, zone: str) -> str:
-    """e.g. "14:30", in the zone's own time."""
-    return instant.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+    """e.g. "14 h 30", in the zone's own time."""
+    return time_of_day(instant.astimezone(ZoneInfo(zone)))
 
 
 def short_when(instant: datetime, zone: str) -> str:
     """e.g. "lun. 25 févr. 14:30", in the zone's own time."""
     local = instant.astimezone(ZoneInfo(zone))
-    return format_date(local.date(), "EEE d MMM") + local.strftime(" %H:%M")
+    return f"{format_date(local.date(), 'EEE d MMM')} {time_of_day(local)}"
 
 
 def numeric_when(instant: datetime, zone: str) -> str:
@@ -189,9 +197,10 @@ def hours(
     another day shows that day, e.g. "22:00 – 26 févr. 02:00" (end_day_pattern)."""
     start, end = starts_at.astimezone(ZoneInfo(zone)), ends_at.astimezone(ZoneInfo(zone))
     if start.date() == end.date():
-        text = f"{start:%H:%M} – {end:%H:%M}"
+        text = f"{time_of_day(start)} – {time_of_day(end)}"
     else:
-        text = f"{start:%H:%M} – {format_date(end.date(), end_day_pattern)} {end:%H:%M}"
+        end_day = format_date(end.date(), end_day_pattern)
+        text = f"{time_of_day(start)} – {end_day} {time_of_day(end)}"
     return f"{text} ({zone}, {utc_offset_label(starts_at, zone)})" if with_zone else text
 
 
@@ -203,8 +212,11 @@ def when(starts_at: datetime, ends_at: datetime, zone: str, end_day_pattern: str
 
 def _local_span(start: datetime, end: datetime) -> str:
     if start.date() == end.date():
-        return f"{long_date(start.date())}, {start:%H:%M} – {end:%H:%M}"
-    return f"{long_date(start.date())}, {start:%H:%M} – {long_date(end.date())}, {end:%H:%M}"
+        return f"{long_date(start.date())}, {time_of_day(start)} – {time_of_day(end)}"
+    return (
+        f"{long_date(start.date())}, {time_of_day(start)} – "
+        f"{long_date(end.date())}, {time_of_day(end)}"
+    )
 
 
 def span(starts_at: datetime, ends_at: datetime, zone: str) -> str:

@@ -61,3 +61,34 @@ def has_control_characters(text: str) -> bool:
     """True when a one-line value (a name, an organisation) holds a control character or a
     line break anywhere but at either end (the ends are stripped before it is stored)."""
     return any(unicodedata.category(c) in _CONTROL_CATEGORIES for c in text.strip())
+
+
+# French typography: a no-break space inside « » and before ":", a narrow one before "; ! ?"
+# (Imprimerie nationale). Only spaces already typed are replaced: "10:30" or "https://" have
+# none, and adding spaces to user text would change what was meant.
+_SPACE_BEFORE_COLON = re.compile(r"[ \t]+(?=:)")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"[ \t]+(?=[;!?])")
+_SPACE_AFTER_OPENING_QUOTE = re.compile(r"«[ \t]+")
+_SPACE_BEFORE_CLOSING_QUOTE = re.compile(r"[ \t]+»")
+_TAG = re.compile(r"(<[^>]*>)")
+
+NO_BREAK_SPACE = "\u00a0"
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
+def _french_spaces(text: str) -> str:
+    text = _SPACE_BEFORE_COLON.sub(NO_BREAK_SPACE, text)
+    text = _SPACE_BEFORE_PUNCTUATION.sub(NARROW_NO_BREAK_SPACE, text)
+    text = _SPACE_AFTER_OPENING_QUOTE.sub("«" + NO_BREAK_SPACE, text)
+    return _SPACE_BEFORE_CLOSING_QUOTE.sub(NO_BREAK_SPACE + "»", text)
+
+
+def french_typography(text, locale: str = "fr"):
+    """Text with French spacing when the locale is French, unchanged otherwise. Markup stays
+    Markup, and only its text between tags is touched (never an attribute)."""
+    if text is None or not str(locale).startswith("fr"):
+        return text
+    if isinstance(text, Markup):
+        parts = _TAG.split(str(text))
+        return Markup("".join(p if p.startswith("<") else _french_spaces(p) for p in parts))
+    return _french_spaces(str(text))

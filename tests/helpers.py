@@ -132,11 +132,17 @@ def stop_form(territory_id: int | str, day: str, start: str, end: str, **extra) 
     return {"territory_id": territory_id, "day": day, "start_time": start, "end_time": end, **extra}
 
 
+def plain_spaces(text: str) -> str:
+    """No-break spaces (French typography, tested on its own in tests/test_text.py) read as
+    the spaces they are to a reader."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def text_of(response) -> str:
-    """The page's text with HTML entities as a reader sees them."""
+    """The page's text with HTML entities as a reader sees them, no-break spaces as spaces."""
     import html
 
-    return html.unescape(response.get_data(as_text=True))
+    return plain_spaces(html.unescape(response.get_data(as_text=True)))
 
 
 def utc(*args) -> datetime:

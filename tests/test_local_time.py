@@ -33,7 +33,7 @@ def test_winter_paris_time_is_utc_plus_one(app):
 def test_time_skipped_on_31_march_2019_is_refused_with_french_message(app):
     with app.test_request_context(), pytest.raises(NonexistentLocalTime) as refused:
         local_to_utc(date(2019, 3, 31), time(2, 30), "Europe/Paris")
-    assert "02:30 n’existe pas le 31 mars 2019" in str(refused.value)
+    assert fr("2 h 30 n’existe pas le 31 mars 2019") in str(refused.value)
 
 
 @pytest.mark.parametrize(
@@ -79,9 +79,11 @@ def test_repeated_hour_in_october_is_told_with_the_occurrence_kept(app):
     assert is_ambiguous(first, "Europe/Paris") and is_ambiguous(second, "Europe/Paris")
     with app.test_request_context(), force_locale("fr"):
         assert ambiguity_notices("Europe/Paris", first, utc(2019, 10, 27, 3), None) == [
-            "L’heure 02:30 existe deux fois le 27 octobre 2019 (Europe/Paris) : les horloges "
-            "reculent d’une heure cette nuit-là. Nous retenons la première (heure d’été, "
-            "UTC+02:00)."
+            fr(
+                "L’heure 2 h 30 existe deux fois le 27 octobre 2019 (Europe/Paris) : les horloges "
+                "reculent d’une heure cette nuit-là. Nous retenons la première (heure d’été, "
+                "UTC+02:00)."
+            )
         ]
         (notice,) = ambiguity_notices("Europe/Paris", second)
         assert notice.endswith("Nous retenons la seconde (heure d’hiver, UTC+01:00).")
@@ -111,6 +113,12 @@ def test_mayotte_is_utc_plus_three_all_year(app):
 
 # Formatting ---------------------------------------------------------------------------------
 
+
+def fr(text: str) -> str:
+    """French times as the platform writes them: no-break spaces around the "h"."""
+    return text.replace(" h ", "\u00a0h\u00a0")
+
+
 MONDAY_10 = utc(2019, 2, 25, 9)  # 10:00 in Paris, 12:00 in Mayotte
 MONDAY_1230 = utc(2019, 2, 25, 11, 30)
 TUESDAY_02 = utc(2019, 2, 26, 1)  # 02:00 the next day in Paris
@@ -118,9 +126,9 @@ TUESDAY_02 = utc(2019, 2, 26, 1)  # 02:00 the next day in Paris
 
 def test_clock_and_short_forms_are_in_the_zones_own_time(app):
     with app.test_request_context(), force_locale("fr"):
-        assert clock(MONDAY_10, "Europe/Paris") == "10:00"
-        assert clock(MONDAY_10, "Indian/Mayotte") == "12:00"
-        assert short_when(MONDAY_10, "Europe/Paris") == "lun. 25 févr. 10:00"
+        assert clock(MONDAY_10, "Europe/Paris") == fr("10 h 00")
+        assert clock(MONDAY_10, "Indian/Mayotte") == fr("12 h 00")
+        assert short_when(MONDAY_10, "Europe/Paris") == fr("lun. 25 févr. 10 h 00")
         assert numeric_when(MONDAY_10, "Indian/Mayotte") == "25/02/2019 12:00"
     with app.test_request_context(), force_locale("en"):
         assert short_when(MONDAY_10, "Europe/Paris") == "Mon 25 Feb 10:00"
@@ -136,9 +144,11 @@ def test_duration_in_hours_and_minutes_never_negative():
 def test_when_names_the_zone_and_its_offset(app):
     with app.test_request_context(), force_locale("fr"):
         assert when(MONDAY_10, MONDAY_1230, "Europe/Paris") == (
-            "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"
+            fr("lundi 25 février 2019, 10 h 00 – 12 h 30 (Europe/Paris, UTC+01:00)")
         )
-        assert hours(MONDAY_10, MONDAY_1230, "Indian/Mayotte", with_zone=False) == "12:00 – 14:30"
+        assert hours(MONDAY_10, MONDAY_1230, "Indian/Mayotte", with_zone=False) == fr(
+            "12 h 00 – 14 h 30"
+        )
     with app.test_request_context(), force_locale("en"):
         assert when(MONDAY_10, MONDAY_1230, "Indian/Mayotte") == (
             "Monday 25 February 2019, 12:00 – 14:30 (Indian/Mayotte, UTC+03:00)"
@@ -148,20 +158,20 @@ def test_when_names_the_zone_and_its_offset(app):
 def test_when_ending_the_next_day_shows_that_day_short_or_in_full(app):
     with app.test_request_context(), force_locale("fr"):
         assert when(MONDAY_10, TUESDAY_02, "Europe/Paris") == (
-            "lundi 25 février 2019, 10:00 – 26 févr. 02:00 (Europe/Paris, UTC+01:00)"
+            fr("lundi 25 février 2019, 10 h 00 – 26 févr. 2 h 00 (Europe/Paris, UTC+01:00)")
         )
         assert when(MONDAY_10, TUESDAY_02, "Europe/Paris", end_day_pattern="d MMMM") == (
-            "lundi 25 février 2019, 10:00 – 26 février 02:00 (Europe/Paris, UTC+01:00)"
+            fr("lundi 25 février 2019, 10 h 00 – 26 février 2 h 00 (Europe/Paris, UTC+01:00)")
         )
 
 
 def test_span_names_the_zone_and_spells_out_another_end_day(app):
     with app.test_request_context(), force_locale("fr"):
         assert span(MONDAY_10, MONDAY_1230, "Europe/Paris") == (
-            "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris)"
+            fr("lundi 25 février 2019, 10 h 00 – 12 h 30 (Europe/Paris)")
         )
         assert span(MONDAY_10, TUESDAY_02, "Europe/Paris") == (
-            "lundi 25 février 2019, 10:00 – mardi 26 février 2019, 02:00 (Europe/Paris)"
+            fr("lundi 25 février 2019, 10 h 00 – mardi 26 février 2019, 2 h 00 (Europe/Paris)")
         )
     with app.test_request_context(), force_locale("en"):
         assert span(MONDAY_10, MONDAY_1230, "Indian/Mayotte") == (
@@ -182,7 +192,7 @@ def test_window_from_midnight_to_midnight_is_shown_as_whole_days(app):
         )
         # Midnight in Paris is not midnight in Mayotte: there it is a span of hours.
         assert window_when(*one_day, "Indian/Mayotte") == (
-            "lundi 25 février 2019, 02:00 – mardi 26 février 2019, 02:00 (Indian/Mayotte)"
+            fr("lundi 25 février 2019, 2 h 00 – mardi 26 février 2019, 2 h 00 (Indian/Mayotte)")
         )
         assert window_when(MONDAY_10, MONDAY_1230, "Europe/Paris") == (
             span(MONDAY_10, MONDAY_1230, "Europe/Paris")

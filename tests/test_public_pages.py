@@ -42,7 +42,7 @@ def test_cancelled_stop_stays_visible_marked_cancelled(app, client, world):
 def test_stop_time_shown_in_territory_zone_with_zone_name(app, client, world):
     page = text_of(client.get(f"/stops/{world.nantes_stop_id}"))
     assert "lundi 25 février 2019" in page
-    assert "10:00 – 12:30 (Europe/Paris, UTC+01:00)" in page
+    assert "10 h 00 – 12 h 30 (Europe/Paris, UTC+01:00)" in page
     with app.app_context():
         tour = db.session.get(Tour, world.tour_id)
         mayotte = db.session.get(Territory, world.territory["mayotte"])
@@ -50,7 +50,7 @@ def test_stop_time_shown_in_territory_zone_with_zone_name(app, client, world):
         db.session.commit()
         stop_id = stop.id
     page = text_of(client.get(f"/stops/{stop_id}"))
-    assert "09:00 – 11:00 (Indian/Mayotte, UTC+03:00)" in page
+    assert "9 h 00 – 11 h 00 (Indian/Mayotte, UTC+03:00)" in page
 
 
 def test_tour_page_has_calendar_and_map_data(client, world):
@@ -97,7 +97,7 @@ def test_language_switch_to_english_and_back(client, world):
     assert response.status_code == 302
     assert response.headers["Location"] == "/territories/"
     page = text_of(client.get("/territories/"))
-    assert '<html lang="en">' in page
+    assert '<html lang="en"' in page
     assert "The labelled territories" in page
     assert "Monday 25 February 2019" in text_of(client.get(f"/stops/{world.nantes_stop_id}"))
     post_form(client, "/langue", {"lang": "fr"})

@@ -19,6 +19,7 @@ from models.speaker import search_key
 from services.local_time import hours, long_date, when
 from services.planning import tours
 from services.registration import registrations, workshops
+from services.text import french_typography as text_typography
 
 
 def workshop_ids_of_tour(tour) -> list[int]:
@@ -31,20 +32,12 @@ def workshop_ids_of_stop(stop) -> list[int]:
 
 # --- Typography ----------------------------------------------------------------------------
 
-_SPACE_BEFORE_HIGH_SIGN = re.compile(r"[ \t]+([;!?])")
-_SPACE_BEFORE_COLON = re.compile(r"[ \t]+([:»])")
-_SPACE_AFTER_OPENING_QUOTE = re.compile(r"«[ \t]+")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
-NARROW_NBSP = "\u202f"
-NBSP = "\u00a0"
 
 
-def french_typography(text: str) -> str:
-    """French spacing that never breaks: a narrow no-break space before ; ! ? and a
-    no-break space before : and inside « », where the text has an ordinary space."""
-    text = _SPACE_BEFORE_HIGH_SIGN.sub(NARROW_NBSP + r"\1", text)
-    text = _SPACE_BEFORE_COLON.sub(NBSP + r"\1", text)
-    return _SPACE_AFTER_OPENING_QUOTE.sub("«" + NBSP, text)
+def french_typography(text: str | None) -> str:
+    """The site's French spacing (services.text), always French on paper."""
+    return text_typography(text or "", "fr")
 
 
 def paragraphs(text: str) -> list[str]:

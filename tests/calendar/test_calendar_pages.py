@@ -328,7 +328,8 @@ def test_organiser_profile_needs_a_login(client, world):
 def test_organiser_profile_shows_who_they_are_and_their_private_feed(client, world):
     login(client, world.nantes_organiser)
     home = client.get("/")
-    assert one_link(home, "/board/profile")["class"] == "who"
+    assert one_link(home, "/board/profile")["title"] == "Mon profil"
+    assert "Nadia Nantes" in text_of(home)
     response = client.get("/board/profile")
     page = text_of(response)
     assert response.status_code == 200

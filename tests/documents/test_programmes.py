@@ -31,7 +31,7 @@ from tests.factories import (
     add_workshop,
     make_stop,
 )
-from tests.helpers import pdf_texts, read_pdf, utc
+from tests.helpers import pdf_texts, plain_spaces, read_pdf, utc
 
 TOUR_PDF = "/tours/tournee-test/programme.pdf"
 A4 = (595.28, 841.89)  # points
@@ -168,7 +168,7 @@ def stop_when(app, stop_id: int) -> str:
     from blueprints.template_helpers import stop_when as site_filter
 
     with app.test_request_context("/"), app.app_context():
-        return site_filter(db.session.get(TourStop, stop_id))
+        return plain_spaces(site_filter(db.session.get(TourStop, stop_id)))
 
 
 def test_tour_programme_is_an_a4_pdf_of_the_public_stops_only(client, world, plan):
@@ -189,7 +189,7 @@ def test_tour_programme_is_an_a4_pdf_of_the_public_stops_only(client, world, pla
 def test_tour_programme_prints_times_with_the_zone_like_the_site(app, client, world, plan):
     text = "\n".join(pdf_texts(read_pdf(client.get(TOUR_PDF))))
     nantes = stop_when(app, world.nantes_stop_id)
-    assert nantes == "lundi 25 février 2019, 10:00 – 12:30 (Europe/Paris, UTC+01:00)"
+    assert nantes == "lundi 25 février 2019, 10 h 00 – 12 h 30 (Europe/Paris, UTC+01:00)"
     assert nantes in text
     assert stop_when(app, plan["mayotte"]) in text  # Indian/Mayotte, UTC+03:00
     assert "(Indian/Mayotte, UTC+03:00)" in text
@@ -214,7 +214,7 @@ def test_tour_programme_sections_list_round_tables_in_time_order_and_workshops_w
     # Round tables by start time, whatever the order they were entered in; speakers by their
     # position, with their roles.
     assert text.index("Réemploi") < text.index("Inclusion numérique")
-    assert "10:30 – 11:30 · salle Salle 1" in text
+    assert "10 h 30 – 11 h 30 · salle Salle 1" in text
     moderator = text.index("Christophe Itier — Modération")
     assert moderator < text.index("Élise Durand — Intervention, Directrice, Tiers-lieu")
     assert "Christophe Itier — Discours, Haut-Commissaire" in text
@@ -312,7 +312,7 @@ def test_tour_programme_running_header_names_the_stop_and_footer_counts_pages(cl
     # The section's next pages have no heading of their own: the header still names the stop.
     for number in range(nantes, mayotte):
         assert regions(reader.pages[number - 1])["header"] == "Nantes Métropole", number
-    assert "lundi 25 février 2019, 10:00" not in regions(reader.pages[nantes])["body"]
+    assert "lundi 25 février 2019, 10 h 00" not in regions(reader.pages[nantes])["body"]
     assert regions(reader.pages[mayotte - 1])["header"] == "Mayotte"
     assert regions(reader.pages[0])["header"] == ""  # the cover
     assert regions(reader.pages[-1])["header"] == "Index des intervenant·es"

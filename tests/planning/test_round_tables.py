@@ -472,13 +472,13 @@ def test_round_table_at_a_repeated_hour_is_saved_with_a_notice(app, client, worl
     assert response.status_code == 302
     page = text_of(client.get(response.headers["Location"]))
     assert "Table ronde « Mobilités » créée" in page
-    assert "L’heure 02:15 existe deux fois le 27 octobre 2019 (Europe/Paris)" in page
+    assert "L’heure 2 h 15 existe deux fois le 27 octobre 2019 (Europe/Paris)" in page
     assert "Nous retenons la première (heure d’été, UTC+02:00)." in page
-    assert "L’heure 03:00 existe" not in page
+    assert "L’heure 3 h 00 existe" not in page
     with app.app_context():
         table = db.session.scalar(select(RoundTable).where(RoundTable.title == "Mobilités"))
         assert table.starts_at == utc(2019, 10, 27, 0, 15)
         table_id, version = table.id, table.version
     edited = post_form(client, f"/board/round-tables/{table_id}/edit", {**data, "version": version})
     assert edited.status_code == 302
-    assert "L’heure 02:15 existe deux fois" in text_of(client.get(edited.headers["Location"]))
+    assert "L’heure 2 h 15 existe deux fois" in text_of(client.get(edited.headers["Location"]))

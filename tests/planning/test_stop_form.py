@@ -70,7 +70,7 @@ INVALID = [
     (
         "time_skipped_by_clock_change",
         lambda w: stop_form(w.territory["roubaix"], "2019-03-31", "02:30", "04:00"),
-        "L’heure 02:30 n’existe pas le 31 mars 2019 en Europe/Paris",
+        "L’heure 2 h 30 n’existe pas le 31 mars 2019 en Europe/Paris",
     ),
     (
         "unknown_territory_id",
@@ -267,7 +267,7 @@ def test_stop_at_a_repeated_hour_is_saved_with_a_notice_of_the_time_kept(app, cl
     board = text_of(client.get(response.headers["Location"]))
     assert "Étape de Roubaix créée en brouillon" in board
     notice = (
-        "L’heure 02:30 existe deux fois le 27 octobre 2019 (Europe/Paris) : les horloges "
+        "L’heure 2 h 30 existe deux fois le 27 octobre 2019 (Europe/Paris) : les horloges "
         "reculent d’une heure cette nuit-là. Nous retenons la première (heure d’été, UTC+02:00)."
     )
     assert board.count(notice) == 1  # 04:00 happens once
@@ -277,4 +277,4 @@ def test_stop_at_a_repeated_hour_is_saved_with_a_notice_of_the_time_kept(app, cl
         stop_form(world.territory["roubaix"], "2019-10-27", "01:00", "02:15", version=1),
     )
     assert edit.status_code == 302
-    assert "L’heure 02:15 existe deux fois" in text_of(client.get(edit.headers["Location"]))
+    assert "L’heure 2 h 15 existe deux fois" in text_of(client.get(edit.headers["Location"]))
