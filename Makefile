@@ -5,7 +5,7 @@ FLASK  := $(VENV)/bin/flask --app app
 PYBABEL := $(VENV)/bin/pybabel
 
 .PHONY: run test lint format translations extract-messages system-libraries chromium \
-	calendar-clients clean
+	calendar-clients accessibility-tools clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -61,7 +61,20 @@ $(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/p
 	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev translations system-libraries chromium calendar-clients
+# The accessibility tests inject axe-core (npm, version pinned by tests/a11y/package-lock.json)
+# into Debian's Chromium.
+A11Y := tests/a11y
+accessibility-tools: $(A11Y)/node_modules/.package-lock.json
+$(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Node.js and npm for the accessibility tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			nodejs npm >/dev/null; }
+	npm ci --prefix $(A11Y) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed-dev translations system-libraries chromium calendar-clients \
+		accessibility-tools
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.installed-dev

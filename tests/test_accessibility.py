@@ -1,0 +1,145 @@
+"""axe-core (npm, pinned in tests/a11y/package-lock.json) run in Debian's Chromium on the pages
+of the platform at 1366 and 390 px: no violation of the WCAG 2.1 A and AA rules, whatever its
+impact; and no page scrolls sideways at 320 px (WCAG 1.4.10, reflow). A new page is added to
+PAGES. The browser and the live server are those of tests/test_browser.py."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import World
+from tests.test_browser import chromium, live_server, log_in  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+# (path, who is signed in): public pages as a visitor, organiser pages as Nantes' organiser.
+PAGES = [
+    ("/", None),
+    ("/territories/", None),
+    ("/workshops/", None),
+    ("/speakers/", None),
+    ("/login", None),
+    ("/accessibilite", None),
+    ("/mentions-legales", None),
+    ("/plan-du-site", None),
+    ("/confidentialite", None),
+]
+
+
+def pages_of(world: World) -> list[tuple[str, str | None]]:
+    return [
+        *PAGES,
+        (f"/tours/{world.tour_slug}/", None),
+        (f"/stops/{world.nantes_stop_id}", None),
+    ]
+
+
+def open_as(chromium, live_server, width: int, who: str | None):  # noqa: F811
+    context = chromium.browser().new_context(
+        base_url=live_server, viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    if who:
+        log_in(page, who)
+    return context, page
+
+
+def violations(page) -> list[str]:
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `make test` (npm ci in tests/a11y).", pytrace=False)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))",
+        WCAG_21_AA,
+    )
+    return list(found)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_public_pages_have_no_wcag_violation(chromium, live_server, world, width):  # noqa: F811
+    context, page = open_as(chromium, live_server, width, None)
+    try:
+        problems = {}
+        for path, _who in pages_of(world):
+            page.goto(path)
+            found = violations(page)
+            if found:
+                problems[path] = found
+        assert problems == {}
+    finally:
+        context.close()
+
+
+def test_no_public_page_scrolls_sideways_at_320_px(chromium, live_server, world):  # noqa: F811
+    context, page = open_as(chromium, live_server, 320, None)
+    try:
+        wide = {}
+        for path, _who in pages_of(world):
+            page.goto(path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+        assert wide == {}
+    finally:
+        context.close()
+
+
+def organiser_pages(world: World) -> list[str]:
+    return [
+        "/board/profile",
+        f"/board/tours/{world.tour_slug}/",
+        f"/board/tours/{world.tour_slug}/stops/new",
+        f"/board/stops/{world.nantes_stop_id}/edit",
+        f"/board/stops/{world.nantes_stop_id}/programme",
+        f"/board/tours/{world.tour_slug}/workshops",
+        f"/board/tours/{world.tour_slug}/workshops/new",
+        "/admin/users/",
+        "/admin/users/new",
+    ]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_organiser_pages_have_no_wcag_violation(chromium, live_server, world, width):  # noqa: F811
+    context, page = open_as(chromium, live_server, width, world.admin)
+    try:
+        problems = {}
+        for path in organiser_pages(world):
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            found = violations(page)
+            if found:
+                problems[path] = found
+        assert problems == {}
+    finally:
+        context.close()
+
+
+def test_no_organiser_page_scrolls_sideways_at_320_px(chromium, live_server, world):  # noqa: F811
+    context, page = open_as(chromium, live_server, 320, world.admin)
+    try:
+        wide = {}
+        for path in organiser_pages(world):
+            page.goto(path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+        assert wide == {}
+    finally:
+        context.close()
+
+
+def test_axe_reports_a_violation_when_a_page_has_one(chromium, live_server):  # noqa: F811
+    """The harness itself: an image without a text alternative is found."""
+    context, page = open_as(chromium, live_server, 1366, None)
+    try:
+        page.goto("/")
+        page.evaluate(
+            "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')"
+        )
+        assert any(v.startswith("image-alt:") for v in violations(page))
+    finally:
+        context.close()
