@@ -59,33 +59,39 @@ def violations(page) -> list[str]:
     return list(found)
 
 
-@pytest.mark.parametrize("width", [1366, 390])
-def test_public_pages_have_no_wcag_violation(chromium, live_server, world, width):  # noqa: F811
-    context, page = open_as(chromium, live_server, width, None)
+def overflow(page) -> list[int]:
+    """The page's width when it scrolls sideways (nothing when it does not)."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    return [width] if width > page.viewport_size["width"] else []
+
+
+def problems_on(chromium, live_server, paths, width: int, who: str | None, check) -> dict:  # noqa: F811
+    """For each page that fails the check, what the check found (every page must answer 200)."""
+    context, page = open_as(chromium, live_server, width, who)
     try:
         problems = {}
-        for path, _who in pages_of(world):
-            page.goto(path)
-            found = violations(page)
+        for path in paths:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            found = check(page)
             if found:
                 problems[path] = found
-        assert problems == {}
+        return problems
     finally:
         context.close()
+
+
+def public_paths(world: World) -> list[str]:
+    return [path for path, _who in pages_of(world)]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_public_pages_have_no_wcag_violation(chromium, live_server, world, width):  # noqa: F811
+    assert problems_on(chromium, live_server, public_paths(world), width, None, violations) == {}
 
 
 def test_no_public_page_scrolls_sideways_at_320_px(chromium, live_server, world):  # noqa: F811
-    context, page = open_as(chromium, live_server, 320, None)
-    try:
-        wide = {}
-        for path, _who in pages_of(world):
-            page.goto(path)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 320:
-                wide[path] = width
-        assert wide == {}
-    finally:
-        context.close()
+    assert problems_on(chromium, live_server, public_paths(world), 320, None, overflow) == {}
 
 
 def organiser_pages(world: World) -> list[str]:
@@ -104,32 +110,13 @@ def organiser_pages(world: World) -> list[str]:
 
 @pytest.mark.parametrize("width", [1366, 390])
 def test_organiser_pages_have_no_wcag_violation(chromium, live_server, world, width):  # noqa: F811
-    context, page = open_as(chromium, live_server, width, world.admin)
-    try:
-        problems = {}
-        for path in organiser_pages(world):
-            response = page.goto(path)
-            assert response is not None and response.status == 200, path
-            found = violations(page)
-            if found:
-                problems[path] = found
-        assert problems == {}
-    finally:
-        context.close()
+    pages = organiser_pages(world)
+    assert problems_on(chromium, live_server, pages, width, world.admin, violations) == {}
 
 
 def test_no_organiser_page_scrolls_sideways_at_320_px(chromium, live_server, world):  # noqa: F811
-    context, page = open_as(chromium, live_server, 320, world.admin)
-    try:
-        wide = {}
-        for path in organiser_pages(world):
-            page.goto(path)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 320:
-                wide[path] = width
-        assert wide == {}
-    finally:
-        context.close()
+    pages = organiser_pages(world)
+    assert problems_on(chromium, live_server, pages, 320, world.admin, overflow) == {}
 
 
 def test_axe_reports_a_violation_when_a_page_has_one(chromium, live_server):  # noqa: F811
