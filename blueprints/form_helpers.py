@@ -31,6 +31,7 @@ def email_field(label: str, missing_message: str) -> EmailField:
             Email(_l("Cette adresse e-mail n’est pas valide."), check_deliverability=False),
             Length(max=254),
         ],
+        render_kw={"autocomplete": "email"},
     )
 
 

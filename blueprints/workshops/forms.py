@@ -21,9 +21,14 @@ class RegistrationForm(FlaskForm):
     name = StringField(
         _l("Nom et prénom"),
         validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=200), one_line],
+        render_kw={"autocomplete": "name"},
     )
     email = email_field(_l("Adresse e-mail"), _l("Indiquez votre adresse e-mail."))
-    organisation = StringField(_l("Structure (facultatif)"), validators=[Length(max=200), one_line])
+    organisation = StringField(
+        _l("Structure (facultatif)"),
+        validators=[Length(max=200), one_line],
+        render_kw={"autocomplete": "organization"},
+    )
     territory_id = optional_id_field(
         _l("Territoire (facultatif)"), _l("Territoire inconnu : choisissez dans la liste.")
     )

@@ -1,6 +1,7 @@
 """Registering for a workshop without an account: capacity, waiting list, cancellation,
 the mails they queue, and every refusal."""
 
+import re
 from datetime import timedelta
 
 import icalendar
@@ -76,7 +77,16 @@ def test_beyond_capacity_people_wait_in_arrival_order_with_exact_positions(app, 
     assert "en position 2" in waiting[1].text_body
     assert all(m.calendar is None for m in waiting)  # no seat, no invitation
     detail = text_of(client.get(f"/workshops/{workshop_id}"))
-    assert "complet, 3 personne(s) en liste d’attente" in detail
+    assert "complet, 3 personnes en liste d’attente" in detail
+    # A full workshop says what its button does: the next registration waits.
+    assert "Rejoindre la liste d’attente" in detail and "Je m’inscris" not in detail
+
+
+def test_registration_form_lets_the_browser_fill_in_name_and_address(app, client, world):
+    page = client.get(f"/workshops/{make_workshop(app, world)}").get_data(as_text=True)
+    assert re.search(r'<input[^>]*autocomplete="name"[^>]*name="name"', page)
+    assert re.search(r'<input[^>]*autocomplete="email"[^>]*name="email"', page)
+    assert re.search(r'<input[^>]*autocomplete="organization"[^>]*name="organisation"', page)
 
 
 def test_cancelling_with_the_link_promotes_the_next_person_and_tells_both(app, client, world):
