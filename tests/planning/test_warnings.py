@@ -54,9 +54,16 @@ def test_warning_kind_is_a_labelled_enum_and_the_board_shows_its_value(app, clie
         assert warning.kind is WarningKind.PRINCIPAL_OVERLAP
         assert warning.kind.label == "Principal attendu à deux étapes"
     login(client, world.admin)
-    assert 'class="warning warning-principal_overlap"' in text_of(
-        client.get("/board/", follow_redirects=True)
-    )
+    board = text_of(client.get("/board/", follow_redirects=True))
+    assert 'class="warning warning-principal_overlap"' in board
+    assert "1 avertissement de planification" in board and "fr-alert--warning" in board
+
+
+def test_board_without_conflict_shows_a_neutral_notice_not_a_warning(client, world):
+    login(client, world.admin)
+    board = text_of(client.get("/board/", follow_redirects=True))
+    assert "Aucun conflit de planification détecté." in board
+    assert "fr-alert--warning" not in board and "0 avertissement" not in board
 
 
 def test_stops_on_different_days_do_not_overlap(app, world):
