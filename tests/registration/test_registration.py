@@ -333,3 +333,22 @@ def test_registration_counts_in_one_transaction_with_its_mail(app, world):
         db.session.rollback()
         assert db.session.scalar(select(func.count(OutboxMail.id))) == 0
         assert db.session.scalar(select(func.count(Registration.id))) == 0
+
+
+def test_refused_registration_says_error_in_the_title_and_links_each_field(app, client, world):
+    from tests.helpers import post_form
+
+    workshop_id = make_workshop(app, world)
+    response = post_form(client, f"/workshops/{workshop_id}", {"name": "", "email": "x"})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert re.search(r"<title>Erreur : ", page)
+    summary = re.search(
+        r'<div class="[^"]*fi-error-summary[^"]*"[^>]*data-error-summary>(.*?)</div>', page, re.S
+    )
+    assert summary and "Le formulaire contient 3 erreurs" in summary.group(1)
+    assert '<a href="#name">Nom et prénom : Indiquez votre nom.</a>' in summary.group(1)
+    assert 'href="#email"' in summary.group(1) and 'href="#consent"' in summary.group(1)
+    # Help texts and error messages are tied to their field.
+    assert 'aria-describedby="name-messages"' in page
+    assert 'aria-describedby="email-aide email-messages"' in page
