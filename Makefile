@@ -46,6 +46,12 @@ chromium:
 # The calendar tests read feeds and invitations with the parsers of the calendar clients too:
 # libical (Evolution, CalDAV servers), from Debian's libical-dev and compiled with cc, and
 # ical.js (Thunderbird), from npm at the version tests/calendar/clients/package-lock.json pins.
+# npm for the tests that run JavaScript tools (ical.js, axe-core), from Debian when missing.
+NODE_AND_NPM = command -v npm >/dev/null 2>&1 || { \
+	echo "Installing Node.js and npm for the tests…"; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		nodejs npm >/dev/null; }
+
 CLIENTS := tests/calendar/clients
 calendar-clients: $(CLIENTS)/node_modules/.package-lock.json
 	@pkg-config --exists libical && command -v cc >/dev/null 2>&1 || { \
@@ -54,10 +60,7 @@ calendar-clients: $(CLIENTS)/node_modules/.package-lock.json
 			libical-dev gcc pkg-config >/dev/null; }
 
 $(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-		echo "Installing Node.js and npm for the calendar tests…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nodejs npm >/dev/null; }
+	@$(NODE_AND_NPM)
 	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -66,10 +69,7 @@ $(CLIENTS)/node_modules/.package-lock.json: $(CLIENTS)/package.json $(CLIENTS)/p
 A11Y := tests/a11y
 accessibility-tools: $(A11Y)/node_modules/.package-lock.json
 $(A11Y)/node_modules/.package-lock.json: $(A11Y)/package.json $(A11Y)/package-lock.json
-	@command -v npm >/dev/null 2>&1 || { \
-		echo "Installing Node.js and npm for the accessibility tests…"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			nodejs npm >/dev/null; }
+	@$(NODE_AND_NPM)
 	npm ci --prefix $(A11Y) --no-audit --no-fund --loglevel=error
 	touch $@
 
