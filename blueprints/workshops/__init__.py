@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from blueprints.confirmation import ask_confirmation, is_confirmed
 from blueprints.form_helpers import Refusal, attempt
-from blueprints.workshops.forms import RegistrationForm
+from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db, limiter
 from models import Challenge, Territory
 from services.calendar.feed_items import online_link_for
@@ -159,6 +161,8 @@ def registration(token: str):
         workshop=registration.workshop,
         position=registering.waitlist_position(registration),
         online_url=online_link_for(registration),
+        reopen_problem=registering.registration_problem(registration.workshop, datetime.now(UTC)),
+        page_url=absolute_url("workshops.registration", token=token),
     )
     return page, 200, PRIVATE_PAGE_HEADERS
 
@@ -201,9 +205,62 @@ def cancel_registration(token: str):
     if registration.status == registering.CANCELLED:
         flash(_("Cette inscription était déjà annulée."), "info")
         return redirect(url_for("workshops.registration", token=token))
+    if not is_confirmed():
+        return (
+            ask_confirmation(
+                _("Annuler votre inscription ?"),
+                _(
+                    "Votre place à l’atelier « %(title)s » sera libérée et donnée à la "
+                    "personne suivante de la liste d’attente.",
+                    title=registration.workshop.title,
+                ),
+                _("Oui, annuler mon inscription"),
+                url_for("workshops.registration", token=token),
+            ),
+            200,
+            PRIVATE_PAGE_HEADERS,
+        )
     registering.cancel_registration(registration, datetime.now(UTC))
     flash(_("Votre inscription est annulée. Un e-mail vous le confirme."), "success")
     return redirect(url_for("workshops.registration", token=token))
+
+
+@bp.post("/registrations/<token>/again")
+@limiter.limit(_registration_limit)
+def register_again(token: str):
+    registration = _registration_or_404(token)
+    if registration.is_active:
+        flash(_("Cette inscription est déjà active."), "info")
+        return redirect(url_for("workshops.registration", token=token))
+    back = attempt(lambda: registering.register_again(registration, datetime.now(UTC)))
+    if isinstance(back, Refusal):
+        flash(back.message, "error")
+    elif back.status == registering.CONFIRMED:
+        flash(_("Vous êtes de nouveau inscrit·e : votre place est réservée."), "success")
+    else:
+        flash(_("L’atelier est complet : vous êtes sur la liste d’attente."), "info")
+    return redirect(url_for("workshops.registration", token=token))
+
+
+LOST_LINK_SENT = _l(
+    "Si cette adresse a une inscription à un atelier, un e-mail avec ses liens vient de "
+    "partir. Il peut mettre quelques minutes à arriver ; pensez aux indésirables."
+)
+
+
+@bp.route("/registrations/lien-perdu", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
+def lost_link():
+    """The same answer for a known or an unknown address: the page tells nobody who is
+    registered; only the address's owner reads the links."""
+    form = LostLinkForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("workshops/lost_link.html", form=form), 400
+        registering.send_registration_links(form.email.data or "", datetime.now(UTC))
+        flash(str(LOST_LINK_SENT), "success")
+        return redirect(url_for("workshops.lost_link"), 303)
+    return render_template("workshops/lost_link.html", form=form)
 
 
 @bp.get("/confidentialite")

@@ -50,3 +50,7 @@ class RegistrationForm(FlaskForm):
             consent=bool(self.consent.data),
             locale=locale,
         )
+
+
+class LostLinkForm(FlaskForm):
+    email = email_field(_l("Adresse e-mail de l’inscription"), _l("Indiquez votre adresse e-mail."))

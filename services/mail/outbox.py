@@ -27,7 +27,9 @@ SUBJECTS = {
     "workshop_changed": _l("Atelier modifié : %(title)s"),
     "workshop_cancelled": _l("Atelier annulé : %(title)s"),
     "calendar_renewal": _l("Nouveau lien pour votre agenda personnel"),
+    "registration_links": _l("Vos liens d’inscription aux ateliers"),
 }
+REGISTRATION_LINKS = "registration_links"
 # Mails that give a seat, and so carry (or update) the calendar invitation.
 SEAT_KINDS = {"confirmed", "promoted", "workshop_changed"}
 
@@ -90,6 +92,30 @@ def queue_calendar_renewal_mail(registration: Registration, renew_url: str) -> O
         text = render_template("mail/calendar_renewal.txt", **values)
         html = render_template("mail/calendar_renewal.html", **values)
     return _queue("calendar_renewal", registration, subject, text, html)
+
+
+def queue_registration_links_mail(registrations: list[Registration]) -> OutboxMail:
+    """The links of every registration of one address (newest first), to that address, in
+    the language of the latest one."""
+    latest = registrations[0]
+    with force_locale(latest.locale):
+        values = {
+            "registration": latest,
+            "links": [
+                (
+                    r,
+                    absolute_url("workshops.registration", token=r.token),
+                )
+                for r in registrations
+            ],
+            "calendar_url": absolute_url(
+                "calendar.private", token=participant_feed_link(latest.email).token
+            ),
+        }
+        subject = str(SUBJECTS[REGISTRATION_LINKS])
+        text = render_template("mail/registration_links.txt", **values)
+        html = render_template("mail/registration_links.html", **values)
+    return _queue(REGISTRATION_LINKS, latest, subject, text, html)
 
 
 def _queue(

@@ -10,7 +10,7 @@ the capacity, whatever the number of requests, processes or databases.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -205,28 +205,28 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
     if problem:
         raise RegistrationRefused(problem)
     email = normalise_email(fields.email)
-    if db.session.scalar(
-        select(Registration.id).where(
-            Registration.workshop_id == workshop.id, Registration.email == email
-        )
-    ):
-        raise _already_registered()
-    status = CONFIRMED if confirmed_count(workshop) < workshop.capacity else WAITLISTED
-    last_key = db.session.scalar(
-        select(func.max(Registration.queue_key)).where(Registration.workshop_id == workshop.id)
-    )
+    if earlier := _earlier_registration(workshop, email):
+        if earlier.status != CANCELLED:
+            raise _already_registered()
+        # Whoever registers now gets a new link; the link of the cancelled one stops working.
+        earlier.token = new_token()
+        earlier.name, earlier.organisation = fields.name.strip(), fields.organisation.strip()
+        earlier.territory, earlier.consented_at = territory, now
+        earlier.locale = _locale(fields.locale)
+        return _take_place_again(workshop, earlier)
+    status = _status_for_newcomer(workshop)
     registration = Registration(
         workshop=workshop,
         name=fields.name.strip(),
         email=email,
         organisation=fields.organisation.strip(),
         territory=territory,
-        locale=fields.locale if fields.locale in ("fr", "en") else "fr",
+        locale=_locale(fields.locale),
         token=new_token(),
         status=status,
         consented_at=now,
         created_at=now,
-        queue_key=(last_key or 0) + 1,
+        queue_key=_next_queue_key(workshop),
         calendar_sequence=workshop.sequence,
     )
     db.session.add(registration)
@@ -237,13 +237,106 @@ def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Reg
     # Their calendar of all their workshops, from now on; its link goes only by mail.
     private_feeds.participant_feed_link(email)
     log.info("registration %s to workshop %s: %s", registration.id, workshop.id, status)
-    if status == CONFIRMED:
+    _queue_arrival_mail(registration)
+    return registration
+
+
+def _locale(locale: str) -> str:
+    return locale if locale in ("fr", "en") else "fr"
+
+
+def _earlier_registration(workshop: Workshop, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.workshop_id == workshop.id, Registration.email == email
+        )
+    )
+
+
+def _status_for_newcomer(workshop: Workshop) -> RegistrationStatus:
+    return CONFIRMED if confirmed_count(workshop) < workshop.capacity else WAITLISTED
+
+
+def _next_queue_key(workshop: Workshop) -> int:
+    last_key = db.session.scalar(
+        select(func.max(Registration.queue_key)).where(Registration.workshop_id == workshop.id)
+    )
+    return (last_key or 0) + 1
+
+
+def _queue_arrival_mail(registration: Registration) -> None:
+    if registration.status == CONFIRMED:
         mail.queue_registration_mail("confirmed", registration)
     else:
         mail.queue_registration_mail(
             "waitlisted", registration, position=waitlist_position(registration)
         )
+
+
+def _take_place_again(workshop: Workshop, registration: Registration) -> Registration:
+    """A cancelled registration comes back as a newcomer would: a seat if one is free,
+    otherwise the end of the waiting list. Call under the workshop's lock."""
+    registration.status = _status_for_newcomer(workshop)
+    registration.queue_key = _next_queue_key(workshop)
+    registration.cancelled_at = None
+    # Their calendar got a CANCEL; the new invitation must come after it.
+    registration.calendar_sequence += 1
+    db.session.flush()
+    log.info(
+        "registration %s to workshop %s back: %s",
+        registration.id,
+        workshop.id,
+        registration.status,
+    )
+    _queue_arrival_mail(registration)
     return registration
+
+
+def register_again(registration: Registration, now: datetime) -> Registration:
+    """The holder of a cancelled registration's link takes a place again, if the workshop
+    still takes registrations."""
+    workshop = lock_workshop(registration.workshop_id)
+    db.session.refresh(registration)
+    if registration.status != CANCELLED:
+        return registration
+    problem = registration_problem(workshop, now)
+    if problem:
+        raise RegistrationRefused(problem)
+    return _take_place_again(workshop, registration)
+
+
+# One mail of links per address in this time: asking again and again fills nobody's inbox.
+LINKS_MAIL_INTERVAL = timedelta(minutes=10)
+
+
+def send_registration_links(email: str, now: datetime) -> bool:
+    """Mail the links of every registration of this address, to that address; the page that
+    asks answers the same whether or not the address is known. Returns whether a mail left."""
+    email = normalise_email(email)
+    found = list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.email == email, Registration.anonymised_at.is_(None))
+            .order_by(Registration.created_at.desc(), Registration.id.desc())
+        )
+    )
+    if not found or _links_mailed_recently(email, now):
+        return False
+    mail.queue_registration_links_mail(found)
+    log.info("registration links mailed for %d registrations", len(found))
+    return True
+
+
+def _links_mailed_recently(email: str, now: datetime) -> bool:
+    return bool(
+        db.session.scalar(
+            select(OutboxMail.id).where(
+                OutboxMail.kind == mail.REGISTRATION_LINKS,
+                OutboxMail.to_address == email,
+                OutboxMail.created_at > now - LINKS_MAIL_INTERVAL,
+            )
+        )
+    )
 
 
 def send_calendar_renewal(registration: Registration) -> None:

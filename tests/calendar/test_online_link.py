@@ -115,7 +115,9 @@ def test_invitation_and_mail_carry_the_link_for_a_seat_only(app, world, online):
 
 def test_cancellation_mail_leaves_the_link_out(app, client, world, online):
     page = register(client, online, "first@example.org").headers["Location"]
-    client.post(f"{page}/cancel", data={"csrf_token": csrf_token(client, page)})
+    client.post(
+        f"{page}/cancel", data={"csrf_token": csrf_token(client, page), "confirmation": "oui"}
+    )
     with app.app_context():
         cancelled = db.session.scalars(
             select(OutboxMail).where(OutboxMail.kind == "cancelled")

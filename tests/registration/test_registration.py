@@ -45,7 +45,7 @@ def test_first_registrations_are_confirmed_with_an_invitation(app, client, world
     assert response.status_code == 302
     page = text_of(client.get(response.headers["Location"]))
     assert "Votre inscription est confirmée." in page
-    assert "Confirmée" in page and "votre place est réservée" in page
+    assert "Confirmée" in page and "Votre place est réservée" in page
     assert statuses(app, workshop_id) == {"camille@example.org": "confirmed"}
     (confirmation,) = mails(app, "confirmed")
     assert confirmation.to_address == "camille@example.org"
@@ -95,7 +95,9 @@ def test_cancelling_with_the_link_promotes_the_next_person_and_tells_both(app, c
     second = register(app.test_client(), workshop_id, "second@example.org").headers["Location"]
     third = register(app.test_client(), workshop_id, "third@example.org").headers["Location"]
     token_page = client.get(first)
-    response = client.post(f"{first}/cancel", data={"csrf_token": csrf_token(client, first)})
+    response = client.post(
+        f"{first}/cancel", data={"csrf_token": csrf_token(client, first), "confirmation": "oui"}
+    )
     assert response.status_code == 302
     assert "Votre inscription est annulée." in text_of(client.get(first))
     assert token_page.status_code == 200
@@ -124,7 +126,10 @@ def test_cancelling_twice_changes_nothing(app, client, world):
     workshop_id = make_workshop(app, world)
     location = register(client, workshop_id, "a@example.org").headers["Location"]
     for _ in range(2):
-        client.post(f"{location}/cancel", data={"csrf_token": csrf_token(client, location)})
+        client.post(
+            f"{location}/cancel",
+            data={"csrf_token": csrf_token(client, location), "confirmation": "oui"},
+        )
     assert len(mails(app, "cancelled")) == 1
     assert "était déjà annulée" in text_of(client.get(location))
 
@@ -270,7 +275,8 @@ def test_management_link_is_unguessable_and_unknown_links_are_404(app, client, w
     assert client.get("/registrations/" + token[:-1]).status_code == 404
     assert (
         client.post(
-            "/registrations/nope/cancel", data={"csrf_token": csrf_token(client)}
+            "/registrations/nope/cancel",
+            data={"csrf_token": csrf_token(client), "confirmation": "oui"},
         ).status_code
         == 404
     )

@@ -34,7 +34,9 @@ PARTICIPANTS = 60
 CANCELLATIONS = 10
 HTTP_TIMEOUT = 30  # seconds, for every request
 REGISTRATION_LINK = re.compile(r"^/registrations/([A-Za-z0-9_-]+)$")
-STATUS_LINE = re.compile(r'<p class="status-line">\s*<strong>([^<]*)</strong>')
+STATUS_LINE = re.compile(
+    r'class="[^"]*status-line"[^>]*>\s*<span class="fr-badge[^"]*">([^<]*)</span>'
+)
 
 
 @dataclass
@@ -259,7 +261,11 @@ def test_sixty_simultaneous_registrations_then_ten_cancellations(app, world, gun
     # 10 of the confirmed cancel at once, each from their own page.
     leaving = [by_email[email] for email in sorted(confirmed)[:CANCELLATIONS]]
     cancel_forms = {
-        v.email: {"csrf_token": v.csrf_token(f"/registrations/{tokens[v.email]}")} for v in leaving
+        v.email: {
+            "csrf_token": v.csrf_token(f"/registrations/{tokens[v.email]}"),
+            "confirmation": "oui",
+        }
+        for v in leaving
     }
     barrier = Barrier(CANCELLATIONS)
     responses = all_together(

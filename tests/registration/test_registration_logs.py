@@ -59,7 +59,9 @@ def test_a_cancellation_logs_it_and_the_promotion_it_causes(app, client, world, 
     ids = registration_ids(app, workshop_id)
     caplog.set_level(logging.INFO, logger="services")
     caplog.clear()  # only what the cancellation logs
-    client.post(f"{first}/cancel", data={"csrf_token": csrf_token(client, first)})
+    client.post(
+        f"{first}/cancel", data={"csrf_token": csrf_token(client, first), "confirmation": "oui"}
+    )
     assert lines(caplog, LOGGER) == [
         f"registration {ids['first@example.org']} to workshop {workshop_id} cancelled",
         f"registration {ids['second@example.org']} to workshop {workshop_id} promoted from the "
