@@ -9,6 +9,7 @@ from markupsafe import Markup
 from wtforms import Field
 from wtforms.widgets import CheckboxInput, ListWidget, RadioInput, Select, TextArea
 
+from blueprints.confirmation import warning_of
 from models import StopStatus, TourStop
 from services.local_time import clock, hours, long_date, numeric_when, span, when, window_when
 from services.text import french_typography
@@ -91,6 +92,10 @@ def _typographic_ngettext(singular: str, plural: str, num: int) -> str:
     return typography(get_translations().ngettext(singular, plural, num))
 
 
+def _typographic_warning(action: str, **values) -> str:
+    return typography(warning_of(action, **values))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(long_date)
@@ -102,7 +107,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(numeric_when)
     app.add_template_filter(typography)
     # Globals, not context: the macros of _macros.html are imported without the context.
-    app.jinja_env.globals.update(control_kind=control_kind, page_has_errors=page_has_errors)
+    app.jinja_env.globals.update(
+        control_kind=control_kind, page_has_errors=page_has_errors, warning_of=_typographic_warning
+    )
     # Our own text gets the same typography as user text, in every template's _() and ngettext.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         _typographic_gettext, _typographic_ngettext, newstyle=True

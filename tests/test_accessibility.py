@@ -9,6 +9,7 @@ import pytest
 
 from tests.helpers import World
 from tests.test_browser import chromium, live_server, log_in  # noqa: F401 (fixtures)
+from tests.test_confirmations import things  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -128,5 +129,92 @@ def test_axe_reports_a_violation_when_a_page_has_one(chromium, live_server):  # 
             "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')"
         )
         assert any(v.startswith("image-alt:") for v in violations(page))
+    finally:
+        context.close()
+
+
+def filled_pages(world: World, made: dict, registration_token: str) -> list[str]:
+    """Pages with content in them: a workshop with registrants, a round table with its
+    speakers, a speaker with availability, a participant's own page."""
+    return [
+        f"/board/workshops/{made['workshop']}/registrations",
+        f"/board/round-tables/{made['table']}/edit",
+        f"/board/speakers/{made['speaker']}/edit",
+        f"/board/stops/{world.nantes_stop_id}/programme",
+        f"/workshops/{made['workshop']}",
+        f"/registrations/{registration_token}",
+        "/registrations/lien-perdu",
+    ]
+
+
+def token_of(app, registration_id: int) -> str:
+    from extensions import db
+    from models import Registration
+
+    with app.app_context():
+        return db.session.get(Registration, registration_id).token
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_filled_pages_have_no_wcag_violation_for_a_territorial_organiser(
+    app,
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+    world,
+    things,  # noqa: F811
+    width,
+):
+    pages = filled_pages(world, things, token_of(app, things["registration"]))
+    who = world.nantes_organiser
+    assert problems_on(chromium, live_server, pages, width, who, violations) == {}
+    assert problems_on(chromium, live_server, pages, 320, who, overflow) == {}
+
+
+# Forms sent empty: the error summary, fields in error and their messages.
+ERROR_STATES = [
+    ("/registrations/lien-perdu", None),
+    ("/login", None),
+    ("/board/tours/{tour}/stops/new", "organiser"),
+    ("/board/tours/{tour}/workshops/new", "organiser"),
+    ("/workshops/{workshop}", None),
+]
+
+
+EMPTY_THE_FORM = """f => {
+  f.noValidate = true;
+  f.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), textarea")
+    .forEach(i => { i.value = ""; });
+}"""
+
+
+EMPTY_THE_FORM = """f => {
+  f.noValidate = true;
+  f.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), textarea")
+    .forEach(i => { i.value = ""; });
+}"""
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize(("path", "who"), ERROR_STATES)
+def test_refused_forms_have_no_wcag_violation(
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+    world,
+    things,  # noqa: F811
+    path,
+    who,
+    width,
+):
+    url = path.format(tour=world.tour_slug, workshop=things["workshop"])
+    context, page = open_as(chromium, live_server, width, who and world.nantes_organiser)
+    try:
+        page.goto(url)
+        form = page.locator("main form[method=post]").filter(has=page.locator("[type=submit]"))
+        form.first.evaluate(EMPTY_THE_FORM)
+        with page.expect_navigation():
+            form.first.locator("[type=submit]").first.click()
+        assert page.locator("[data-error-summary]").count() == 1, url
+        assert violations(page) == [], url
+        assert overflow(page) == [], url
     finally:
         context.close()

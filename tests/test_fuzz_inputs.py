@@ -46,7 +46,7 @@ from blueprints.form_helpers import int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
-from blueprints.workshops.forms import RegistrationForm
+from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db
 from models import (
     Availability,
@@ -562,6 +562,7 @@ FORM_TARGETS = [
     FormTarget("auth.login", "visitor", ((LoginForm, ""),)),
     FormTarget("public.set_language", "visitor", (), ("lang", "next")),
     FormTarget("workshops.detail", "visitor", ((RegistrationForm, ""),)),
+    FormTarget("workshops.lost_link", "visitor", ((LostLinkForm, ""),)),
     FormTarget("admin.new_user", "admin", ((NewUserForm, ""),)),
     FormTarget("admin.edit_user", "admin", ((UserForm, ""), (PasswordForm, "pw"))),
     FormTarget("board.new_stop", "admin", ((StopForm, ""),)),
@@ -673,6 +674,7 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "workshop_admin.open",
         "workshop_admin.promote",
         "workshops.cancel_registration",
+        "workshops.register_again",
         "workshops.regenerate_calendar",
     }
     assert posting - buttons == {target.endpoint for target in FORM_TARGETS}

@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
@@ -63,6 +64,14 @@ def profile():
 
 @bp.post("/profile/calendar/regenerate")
 def regenerate_calendar():
+    question = unless_confirmed(
+        _("Remplacer le lien de votre agenda privé ?"),
+        warning_of("regenerate_link"),
+        _("Oui, créer un nouveau lien"),
+        url_for("board.profile", _anchor="mon-agenda"),
+    )
+    if question is not None:
+        return question
     regenerate(organiser_feed_link(current_user))
     flash(_("Nouveau lien d’agenda créé : l’ancien ne fonctionne plus."), "success")
     return redirect(url_for("board.profile", _anchor="mon-agenda"))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
+from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from extensions import db
@@ -108,6 +109,14 @@ def add_stop_speaker(stop_id: int):
 def remove_stop_speaker(stop_id: int, link_id: int):
     stop = _stop(stop_id)
     _require_editor(stop)
+    question = unless_confirmed(
+        _("Retirer cette intervention ?"),
+        warning_of("remove_stop_speaker"),
+        _("Oui, retirer"),
+        url_for("round_tables.stop_programme", stop_id=stop_id),
+    )
+    if question is not None:
+        return question
     attempt_or_abort(lambda: service.remove_stop_speaker(stop, link_id))
     flash(_("Intervention retirée du programme de l’étape."), "success")
     return redirect(url_for("round_tables.stop_programme", stop_id=stop_id))
@@ -188,6 +197,14 @@ def delete(table_id: int):
     table, stop = _table(table_id)
     _require_editor(stop)
     title = table.title
+    question = unless_confirmed(
+        _("Supprimer la table ronde « %(title)s » ?", title=title),
+        warning_of("delete_round_table"),
+        _("Oui, supprimer"),
+        url_for("round_tables.edit", table_id=table_id),
+    )
+    if question is not None:
+        return question
     service.delete_round_table(table)
     flash(_("Table ronde « %(title)s » supprimée.", title=title), "success")
     return redirect(url_for("round_tables.stop_programme", stop_id=stop.id))
@@ -214,6 +231,14 @@ def add_participant(table_id: int):
 def remove_participant(table_id: int, participant_id: int):
     table, stop = _table(table_id)
     _require_editor(stop)
+    question = unless_confirmed(
+        _("Retirer cette personne de la table ronde ?"),
+        warning_of("remove_participant", title=table.title),
+        _("Oui, retirer"),
+        url_for("round_tables.edit", table_id=table_id, _anchor="participants"),
+    )
+    if question is not None:
+        return question
     attempt_or_abort(lambda: service.remove_participant(table, participant_id))
     flash(_("Intervenant·e retiré·e de la table ronde."), "success")
     return redirect(url_for("round_tables.edit", table_id=table_id, _anchor="participants"))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
+from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
 from extensions import db
@@ -85,6 +86,14 @@ def _require_territory_move(form: SpeakerForm, speaker: Speaker | None) -> None:
 def regenerate_calendar(speaker_id: int):
     _require_speaker_editor()
     speaker = db.get_or_404(Speaker, speaker_id)
+    question = unless_confirmed(
+        _("Remplacer le lien d’agenda privé de %(name)s ?", name=speaker.name),
+        warning_of("regenerate_link"),
+        _("Oui, créer un nouveau lien"),
+        url_for("speakers.profile", speaker_id=speaker.id, _anchor="agenda-prive"),
+    )
+    if question is not None:
+        return question
     regenerate(speaker_feed_link(speaker))
     flash(
         _(
@@ -192,6 +201,14 @@ def add_availability_window(speaker_id: int):
 def remove_availability_window(speaker_id: int, availability_id: int):
     _require_speaker_editor()
     speaker = db.get_or_404(Speaker, speaker_id)
+    question = unless_confirmed(
+        _("Retirer cette disponibilité de %(name)s ?", name=speaker.name),
+        warning_of("remove_availability"),
+        _("Oui, retirer"),
+        url_for("speaker_admin.edit", speaker_id=speaker_id, _anchor="disponibilites"),
+    )
+    if question is not None:
+        return question
     availability_form = AvailabilityForm(formdata=None)
     refusal = attempt(lambda: remove_availability(speaker, availability_id), availability_form)
     if isinstance(refusal, Refusal):

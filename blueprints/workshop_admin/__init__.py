@@ -15,6 +15,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
+from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, int_or_none
 from blueprints.template_helpers import stop_day
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
@@ -333,6 +334,14 @@ def cancel(workshop_id: int):
     if workshop.is_cancelled:
         flash(_("Cet atelier était déjà annulé."), "info")
         return redirect(url_for("workshop_admin.registrants", workshop_id=workshop_id))
+    question = unless_confirmed(
+        _("Annuler l’atelier « %(title)s » ?", title=workshop.title),
+        warning_of("cancel_workshop"),
+        _("Oui, annuler l’atelier"),
+        url_for("workshop_admin.registrants", workshop_id=workshop_id),
+    )
+    if question is not None:
+        return question
     told = service.cancel_workshop(workshop)
     flash(
         ngettext(
@@ -375,14 +384,16 @@ def _registration(registration_id: int) -> Registration:
     return registration
 
 
-def _back_to_registrants(registration: Registration):
-    return redirect(
-        url_for(
-            "workshop_admin.registrants",
-            workshop_id=registration.workshop_id,
-            _anchor=f"registration-{registration.id}",
-        )
+def _registrants_url(registration: Registration) -> str:
+    return url_for(
+        "workshop_admin.registrants",
+        workshop_id=registration.workshop_id,
+        _anchor=f"registration-{registration.id}",
     )
+
+
+def _back_to_registrants(registration: Registration):
+    return redirect(_registrants_url(registration))
 
 
 def _refused(workshop_id: int, refusal: Refusal):
@@ -417,6 +428,14 @@ def cancel_registration(registration_id: int):
     if registration.status == RegistrationStatus.CANCELLED:
         flash(_("Cette inscription était déjà annulée."), "info")
         return _back_to_registrants(registration)
+    question = unless_confirmed(
+        _("Annuler l’inscription de %(name)s ?", name=name),
+        warning_of("cancel_registration"),
+        _("Oui, annuler l’inscription"),
+        _registrants_url(registration),
+    )
+    if question is not None:
+        return question
     promoted = attempt(lambda: registering.cancel_registration(registration, datetime.now(UTC)))
     if isinstance(promoted, Refusal):
         return _refused(workshop_id, promoted)
@@ -453,6 +472,14 @@ def attendance(registration_id: int):
 def anonymise(registration_id: int):
     registration = _registration(registration_id)
     workshop_id = registration.workshop_id
+    question = unless_confirmed(
+        _("Anonymiser l’inscription de %(name)s ?", name=registration.name),
+        warning_of("anonymise"),
+        _("Oui, anonymiser"),
+        _registrants_url(registration),
+    )
+    if question is not None:
+        return question
     anonymised = attempt(lambda: registering.anonymise(registration, datetime.now(UTC)))
     if isinstance(anonymised, Refusal):
         return _refused(workshop_id, anonymised)

@@ -17,7 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from blueprints.confirmation import ask_confirmation, is_confirmed
+from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt
 from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db, limiter
@@ -205,21 +205,14 @@ def cancel_registration(token: str):
     if registration.status == registering.CANCELLED:
         flash(_("Cette inscription était déjà annulée."), "info")
         return redirect(url_for("workshops.registration", token=token))
-    if not is_confirmed():
-        return (
-            ask_confirmation(
-                _("Annuler votre inscription ?"),
-                _(
-                    "Votre place à l’atelier « %(title)s » sera libérée et donnée à la "
-                    "personne suivante de la liste d’attente.",
-                    title=registration.workshop.title,
-                ),
-                _("Oui, annuler mon inscription"),
-                url_for("workshops.registration", token=token),
-            ),
-            200,
-            PRIVATE_PAGE_HEADERS,
-        )
+    question = unless_confirmed(
+        _("Annuler votre inscription ?"),
+        warning_of("cancel_own_registration", title=registration.workshop.title),
+        _("Oui, annuler mon inscription"),
+        url_for("workshops.registration", token=token),
+    )
+    if question is not None:
+        return question, 200, PRIVATE_PAGE_HEADERS
     registering.cancel_registration(registration, datetime.now(UTC))
     flash(_("Votre inscription est annulée. Un e-mail vous le confirme."), "success")
     return redirect(url_for("workshops.registration", token=token))

@@ -347,7 +347,7 @@ def test_admin_private_feed_holds_drafts_and_regenerating_kills_the_old_link(cli
     login(client, world.admin)
     old = private_path(client.get("/board/profile"))
     assert b"Lieu secret du brouillon" in client.get(old).data
-    response = post_form(client, "/board/profile/calendar/regenerate", {})
+    response = post_form(client, "/board/profile/calendar/regenerate", {"confirmation": "oui"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/board/profile")
     page = client.get("/board/profile")
@@ -370,7 +370,9 @@ def test_speaker_private_section_for_organisers_only(app, client, world, speaker
     assert "Agenda privé de l’intervenant·e" in text_of(response)
     old = private_path(response)
     assert client.get(old).status_code == 200
-    regenerated = post_form(client, f"/board/speakers/{speaker_id}/calendar/regenerate", {})
+    regenerated = post_form(
+        client, f"/board/speakers/{speaker_id}/calendar/regenerate", {"confirmation": "oui"}
+    )
     assert regenerated.status_code == 302
     page = client.get(f"/speakers/{speaker_id}")
     new = private_path(page)

@@ -291,7 +291,9 @@ def test_adding_and_removing_a_participant(app, client, world, programme):
     assert response.status_code == 302
     ids = participant_ids(app, table)
     assert len(ids) == 3
-    post_form(client, f"/board/round-tables/{table}/participants/{ids[0]}/delete", {})
+    post_form(
+        client, f"/board/round-tables/{table}/participants/{ids[0]}/delete", {"confirmation": "oui"}
+    )
     with app.app_context():
         remaining = db.session.get(RoundTable, table).participants
         assert [p.speaker.name for p in remaining] == ["Bruno Second", "Chloé Tierce"]
@@ -388,7 +390,7 @@ def _programme_routes(world, programme) -> dict[str, tuple[str, dict]]:
     return {
         "new_table": (f"/board/stops/{world.nantes_stop_id}/round-tables/new", _table_form()),
         "edit_table": (f"/board/round-tables/{table}/edit", _table_form(version=1)),
-        "delete_table": (f"/board/round-tables/{table}/delete", {}),
+        "delete_table": (f"/board/round-tables/{table}/delete", {"confirmation": "oui"}),
         "add_participant": (
             f"/board/round-tables/{table}/participants",
             {"participant-speaker_id": first, "participant-role": "host"},

@@ -406,7 +406,7 @@ def _routes(pair):
         ),
         "remove_availability": (
             f"/board/speakers/{kept}/availability/{pair['window']}/delete",
-            {},
+            {"confirmation": "oui"},
             True,
         ),
         "merge": (f"/board/speakers/{kept}/merge", {"duplicate_id": pair["duplicate"]}, False),
@@ -684,7 +684,11 @@ def test_unavailable_day_over_an_engagement_warns_organisers_until_removed(app, 
         window = db.session.scalar(select(Availability))
         assert (window.starts_at, window.ends_at) == (utc(2019, 2, 24, 23), utc(2019, 2, 25, 23))
         window_id = window.id
-    removed = post_form(client, f"/board/speakers/{speaker_id}/availability/{window_id}/delete", {})
+    removed = post_form(
+        client,
+        f"/board/speakers/{speaker_id}/availability/{window_id}/delete",
+        {"confirmation": "oui"},
+    )
     assert removed.status_code == 302
     assert "Disponibilité de Camille Martin retirée." in text_of(
         client.get(removed.headers["Location"])
@@ -775,7 +779,9 @@ def test_removing_an_unknown_availability_is_400(app, client, world):
     login(client, world.roubaix_organiser)
     # Another speaker's window cannot be removed through this one.
     response = post_form(
-        client, f"/board/speakers/{speaker_id}/availability/{window_id}/delete", {}
+        client,
+        f"/board/speakers/{speaker_id}/availability/{window_id}/delete",
+        {"confirmation": "oui"},
     )
     assert response.status_code == 400
     assert "Cette disponibilité n’existe pas ou plus." in text_of(response)

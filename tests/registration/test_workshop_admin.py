@@ -515,7 +515,7 @@ def test_opening_a_draft_makes_it_public(app, client, world):
 def test_cancelled_workshop_cannot_be_reopened(app, client, world):
     workshop_id = make_workshop(app, world)
     login(client, world.nantes_organiser)
-    post_form(client, f"/board/workshops/{workshop_id}/cancel", {})
+    post_form(client, f"/board/workshops/{workshop_id}/cancel", {"confirmation": "oui"})
     response = post_form(client, f"/board/workshops/{workshop_id}/open", {})
     assert response.status_code == 400
     assert "ne peut pas être rouvert" in text_of(response)
@@ -528,10 +528,10 @@ def test_cancelling_a_workshop_tells_every_active_registrant(app, client, world)
         sign_up(app, workshop_id, name) for name in ("Ana", "Basile", "Chloé", "David")
     )
     login(client, world.nantes_organiser)
-    post_form(client, f"/board/registrations/{david}/cancel", {})
+    post_form(client, f"/board/registrations/{david}/cancel", {"confirmation": "oui"})
     page = text_of(client.get(f"/board/workshops/{workshop_id}/edit"))
-    assert "<details" in page and "Confirmer l’annulation de l’atelier" in page
-    response = post_form(client, f"/board/workshops/{workshop_id}/cancel", {})
+    assert 'data-confirm-dialog="annuler-atelier"' in page and "Oui, annuler l’atelier" in page
+    response = post_form(client, f"/board/workshops/{workshop_id}/cancel", {"confirmation": "oui"})
     assert response.status_code == 302
     assert "3 personnes inscrites sont prévenues" in text_of(
         client.get(response.headers["Location"])
@@ -581,7 +581,7 @@ def test_promote_moves_to_the_front_when_full(app, client, world, queue):
     assert positions(page) == {ana: "", david: "1", basile: "2", chloe: "3"}
     assert statuses(app, david) == [WAITLISTED]
     # The next seat freed goes to David, not to Basile who came first.
-    response = post_form(client, f"/board/registrations/{ana}/cancel", {})
+    response = post_form(client, f"/board/registrations/{ana}/cancel", {"confirmation": "oui"})
     page = text_of(client.get(response.headers["Location"]))
     assert "David quitte la liste d’attente" in page
     assert statuses(app, ana, basile, chloe, david) == [
@@ -626,7 +626,7 @@ def test_promoting_someone_not_waiting_is_refused_on_the_page(app, client, world
 def test_cancelling_a_confirmed_registration_promotes_the_next(app, client, world, queue):
     _workshop_id, (ana, basile, chloe, david) = queue
     login(client, world.nantes_organiser)
-    response = post_form(client, f"/board/registrations/{ana}/cancel", {})
+    response = post_form(client, f"/board/registrations/{ana}/cancel", {"confirmation": "oui"})
     assert response.status_code == 302
     assert statuses(app, ana, basile, chloe, david) == [
         CANCELLED,
@@ -646,7 +646,7 @@ def test_cancelling_a_confirmed_registration_promotes_the_next(app, client, worl
         )
         assert kinds == {ana: "cancelled", basile: "promoted"}
     # Cancelling again changes nothing.
-    again = post_form(client, f"/board/registrations/{ana}/cancel", {})
+    again = post_form(client, f"/board/registrations/{ana}/cancel", {"confirmation": "oui"})
     assert "déjà annulée" in text_of(client.get(again.headers["Location"]))
     assert statuses(app, basile) == [CONFIRMED]
 
@@ -654,7 +654,7 @@ def test_cancelling_a_confirmed_registration_promotes_the_next(app, client, worl
 def test_cancelling_a_waiting_registration_closes_the_gap(app, client, world, queue):
     _workshop_id, (ana, basile, chloe, david) = queue
     login(client, world.nantes_organiser)
-    response = post_form(client, f"/board/registrations/{basile}/cancel", {})
+    response = post_form(client, f"/board/registrations/{basile}/cancel", {"confirmation": "oui"})
     page = text_of(client.get(response.headers["Location"]))
     assert positions(page) == {ana: "", chloe: "1", david: "2", basile: ""}
     assert statuses(app, ana) == [CONFIRMED]
@@ -705,8 +705,10 @@ def test_anonymise_erases_the_person_but_keeps_the_count(app, client, world):
     before = confirmed_count(app, workshop_id)
     login(client, world.nantes_organiser)
     page = text_of(client.get(f"/board/workshops/{workshop_id}/registrations"))
-    assert "Hélène Éluard" in page and "<details" in page
-    response = post_form(client, f"/board/registrations/{helene}/anonymise", {})
+    assert "Hélène Éluard" in page and f'data-confirm-dialog="anonymiser-{helene}"' in page
+    response = post_form(
+        client, f"/board/registrations/{helene}/anonymise", {"confirmation": "oui"}
+    )
     assert response.status_code == 302
     page = text_of(client.get(response.headers["Location"]))
     assert "Inscription anonymisée" in page
@@ -735,7 +737,12 @@ def test_anonymising_someones_only_registration_deletes_their_private_feed(app, 
     token = private_feed_token(app, "helene@example.org")
     assert token and client.get(f"/calendar/private/{token}.ics").status_code == 200
     login(client, world.nantes_organiser)
-    assert post_form(client, f"/board/registrations/{helene}/anonymise", {}).status_code == 302
+    assert (
+        post_form(
+            client, f"/board/registrations/{helene}/anonymise", {"confirmation": "oui"}
+        ).status_code
+        == 302
+    )
     assert private_feed_token(app, "helene@example.org") is None
     assert client.get(f"/calendar/private/{token}.ics").status_code == 404
 
@@ -749,7 +756,12 @@ def test_anonymising_one_of_someones_registrations_keeps_their_feed_without_it(a
     url = f"/calendar/private/{token}.ics"
     assert "Mobilités partagées".encode() in client.get(url).data
     login(client, world.nantes_organiser)
-    assert post_form(client, f"/board/registrations/{helene}/anonymise", {}).status_code == 302
+    assert (
+        post_form(
+            client, f"/board/registrations/{helene}/anonymise", {"confirmation": "oui"}
+        ).status_code
+        == 302
+    )
     assert private_feed_token(app, "helene@example.org") == token
     feed = client.get(url)
     assert feed.status_code == 200
@@ -774,7 +786,7 @@ def test_csv_for_french_excel(app, client, world):
     sign_up(app, workshop_id, "Zoé", "zoe@example.org", organisation="+33 6 12 34 56 78")
     cancelled = sign_up(app, workshop_id, "Yves", "yves@example.org", organisation="@cress")
     login(client, world.nantes_organiser)
-    post_form(client, f"/board/registrations/{cancelled}/cancel", {})
+    post_form(client, f"/board/registrations/{cancelled}/cancel", {"confirmation": "oui"})
     post_form(client, f"/board/registrations/{helene}/attendance", {"attended": "yes"})
 
     response = client.get(f"/board/workshops/{workshop_id}/registrations.csv")
@@ -862,11 +874,11 @@ def _mutations(app, world, s) -> dict[str, tuple[str, dict]]:
         ),
         "edit": (f"/board/workshops/{workshop}/edit", edit_data(app, workshop, title="Autre")),
         "open": (f"/board/workshops/{s['draft']}/open", {}),
-        "cancel": (f"/board/workshops/{workshop}/cancel", {}),
+        "cancel": (f"/board/workshops/{workshop}/cancel", {"confirmation": "oui"}),
         "promote": (f"/board/registrations/{s['basile']}/promote", {}),
-        "cancel_registration": (f"/board/registrations/{s['ana']}/cancel", {}),
+        "cancel_registration": (f"/board/registrations/{s['ana']}/cancel", {"confirmation": "oui"}),
         "attendance": (f"/board/registrations/{s['ana']}/attendance", {"attended": "yes"}),
-        "anonymise": (f"/board/registrations/{s['ana']}/anonymise", {}),
+        "anonymise": (f"/board/registrations/{s['ana']}/anonymise", {"confirmation": "oui"}),
     }
 
 
