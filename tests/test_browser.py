@@ -116,7 +116,7 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def board_stop(page: Page, territory: str):
     """The stop of a territory on the planning board (other stops' warnings may name it)."""
-    head = page.locator(".board-stop-head strong", has_text=re.compile(rf"^{territory}$"))
+    head = page.locator(".board-stop-head", has_text=re.compile(rf"^{territory}$"))
     return page.locator("li.board-stop").filter(has=head)
 
 
@@ -157,12 +157,20 @@ def test_organiser_schedules_roubaix_sees_warning_and_publishes_it(new_page, wor
     expect(organiser.locator(".flash-success")).to_have_text(
         "Étape de Roubaix créée en brouillon. Confirmez-la pour la publier."
     )
-    expect(organiser.locator(".flash-warning")).to_contain_text("se chevauchent")
+    expect(organiser.locator(".flash-warning")).to_contain_text("1 avertissement de planification")
     stop = board_stop(organiser, "Roubaix")
     expect(stop).to_have_count(1)
     expect(stop).to_contain_text("La Condition Publique")
     expect(stop.locator(".fr-badge")).to_have_text("Brouillon")
-    expect(stop.locator(".warnings")).to_contain_text("se chevauchent")
+    # Said once, in the panel, with links to both stops; the stop links back to it.
+    panel = organiser.locator(".warnings-panel")
+    expect(panel).to_contain_text("se chevauchent")
+    expect(organiser.get_by_text("se chevauchent")).to_have_count(1)
+    panel.get_by_role("link", name="Roubaix").click()
+    expect(organiser).to_have_url(re.compile(r"#stop-\d+$"))
+    expect(stop).not_to_contain_text("se chevauchent")
+    stop.get_by_role("link", name=re.compile("Principal attendu à deux étapes")).click()
+    expect(organiser).to_have_url(re.compile(r"#avertissement-1$"))
 
     # A draft is not public: an anonymous visitor does not see it among the stops.
     visitor = new_page()

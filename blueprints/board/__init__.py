@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -82,6 +83,7 @@ def tour(slug: str):
         grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
         warnings=warnings,
         warnings_by_stop=warnings_by_stop(warnings),
+        stops_by_id={s.id: s for s in stops},
         unscheduled=unscheduled,
         editable_ids=editable_territory_ids(
             current_user, [s.territory for s in stops] + unscheduled
@@ -127,8 +129,19 @@ def _flash_saved(stop: TourStop, message: str) -> None:
     for notice in ambiguity_notices(stop.territory.timezone, stop.starts_at, stop.ends_at):
         flash(notice, "warning")
     stops = tours.tour_stops(stop.tour, include_drafts=True)
-    for warning in warnings_for_stop(tour_warnings(stops, stop.tour.principal), stop.id):
-        flash(warning.message, "warning")
+    count = len(warnings_for_stop(tour_warnings(stops, stop.tour.principal), stop.id))
+    if count:
+        # Said in full once, in the board's warnings panel; the message only points to it.
+        flash(
+            ngettext(
+                "Cette étape a %(num)d avertissement de planification : voir le panneau des "
+                "avertissements en haut du tableau.",
+                "Cette étape a %(num)d avertissements de planification : voir le panneau des "
+                "avertissements en haut du tableau.",
+                count,
+            ),
+            "warning",
+        )
 
 
 def _back_to_board(stop: TourStop):
