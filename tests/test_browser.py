@@ -332,3 +332,26 @@ def test_organiser_builds_a_round_table_sees_speaker_conflict_and_visitor_sees_i
     expect(visitor.locator("main")).to_contain_text("Table ronde du label")
     expect(visitor.locator("main")).to_contain_text("Roubaix")
     expect(visitor.locator("main")).not_to_contain_text("attendu·e à deux endroits")
+
+
+def test_cancelling_a_stop_asks_in_a_modal_first(new_page, world: World):
+    page = new_page()
+    log_in(page, world.admin)
+    page.goto(f"/board/tours/{world.tour_slug}/")
+    badge = board_stop(page, "Nantes Métropole").locator(".fr-badge")
+    trigger = board_stop(page, "Nantes Métropole").get_by_role("button", name="Annuler l’étape")
+    dialog = page.get_by_role("dialog", name="Annuler l’étape de Nantes Métropole ?")
+
+    trigger.click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("restera affichée comme annulée")
+    dialog.get_by_role("button", name="Annuler", exact=True).click()
+    expect(dialog).to_be_hidden()
+    expect(badge).to_have_text("Confirmée")
+
+    trigger.click()
+    dialog.get_by_role("button", name="Oui, annuler l’étape").click()
+    expect(page.locator(".flash-success")).to_have_text(
+        "Étape de Nantes Métropole annulée : elle reste affichée comme annulée."
+    )
+    expect(badge).to_have_text("Annulée")

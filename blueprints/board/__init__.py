@@ -9,11 +9,12 @@ from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.confirmation import ask_confirmation, is_confirmed
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
-from services.local_time import ambiguity_notices, today_in_france
+from services.local_time import ambiguity_notices, short_when, today_in_france
 from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
 from services.planning import tours
 from services.planning.month_grid import month_grid
@@ -84,6 +85,7 @@ def tour(slug: str):
         warnings=warnings,
         warnings_by_stop=warnings_by_stop(warnings),
         stops_by_id={s.id: s for s in stops},
+        cancel_message=_cancel_message,
         unscheduled=unscheduled,
         editable_ids=editable_territory_ids(
             current_user, [s.territory for s in stops] + unscheduled
@@ -245,6 +247,15 @@ STATUS_MESSAGES = {
 }
 
 
+def _cancel_message(stop: TourStop) -> str:
+    return _(
+        "L’étape de %(name)s (%(when)s) restera affichée comme annulée sur les pages publiques "
+        "et dans les agendas abonnés. Vous pourrez la repasser en brouillon ensuite.",
+        name=stop.territory.name,
+        when=short_when(stop.starts_at, stop.territory.timezone),
+    )
+
+
 @bp.post("/stops/<int:stop_id>/status")
 def change_stop_status(stop_id: int):
     stop = db.get_or_404(TourStop, stop_id)
@@ -253,6 +264,13 @@ def change_stop_status(stop_id: int):
     if not form.validate():
         abort(400, description=_("Statut inconnu : choisissez confirmée, annulée ou brouillon."))
     status = StopStatus(form.status.data)
+    if status is StopStatus.CANCELLED and not is_confirmed():
+        return ask_confirmation(
+            _("Annuler l’étape de %(name)s ?", name=stop.territory.name),
+            _cancel_message(stop),
+            _("Oui, annuler l’étape"),
+            url_for("board.tour", slug=stop.tour.slug, _anchor=f"stop-{stop.id}"),
+        )
     attempt_or_abort(lambda: set_stop_status(stop, status, form.version.data, current_user))
     flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
     return _back_to_board(stop)

@@ -1,10 +1,11 @@
 """The planning board: each conflict said once with links to its stops, no internal version
-numbers."""
+numbers, cancelling a stop asks first."""
 
 import re
 from datetime import date
 
 from extensions import db
+from models import StopStatus, TourStop
 from tests.factories import make_stop, territory_of, tour_of
 from tests.helpers import login, post_form, text_of
 
@@ -95,3 +96,42 @@ def test_board_is_laid_out_on_the_dsfr_grid_with_its_breadcrumb(client, world):
     assert 'class="fr-breadcrumb' in page and "Tableau de bord" in page
     assert 'class="fr-col-12 fr-col-lg-8"' in page and 'class="fr-col-12 fr-col-lg-4"' in page
     assert 'class="fr-card fr-card--no-arrow' in page
+
+
+def test_cancelling_from_the_board_opens_a_confirmation_modal(client, world):
+    login(client, world.admin)
+    card = stop_card(text_of(client.get(board_url(world))), world.nantes_stop_id)
+    modal = card[card.index(f'<dialog id="annuler-etape-{world.nantes_stop_id}"') :]
+    assert "Annuler l’étape de Nantes Métropole ?" in modal
+    assert 'name="confirmation" value="oui"' in modal
+    assert 'name="status" value="cancelled"' in modal
+
+
+def test_cancelling_without_confirmation_changes_nothing_and_asks(app, client, world):
+    login(client, world.admin)
+    url = f"/board/stops/{world.nantes_stop_id}/status"
+    response = post_form(client, url, {"status": "cancelled", "version": 1})
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Annuler l’étape de Nantes Métropole ?" in page
+    assert "restera affichée comme annulée" in page
+    assert 'name="confirmation" value="oui"' in page
+    assert 'name="status" value="cancelled"' in page and 'name="version" value="1"' in page
+    with app.app_context():
+        stop = db.session.get(TourStop, world.nantes_stop_id)
+        assert stop.status is StopStatus.CONFIRMED and stop.version == 1
+
+    confirmed = post_form(client, url, {"status": "cancelled", "version": 1, "confirmation": "oui"})
+    assert confirmed.status_code == 302
+    assert "Étape de Nantes Métropole annulée" in text_of(client.get(confirmed.headers["Location"]))
+    with app.app_context():
+        assert db.session.get(TourStop, world.nantes_stop_id).status is StopStatus.CANCELLED
+
+
+def test_confirming_and_back_to_draft_need_no_confirmation(app, client, world):
+    login(client, world.admin)
+    url = f"/board/stops/{world.clermont_draft_id}/status"
+    assert post_form(client, url, {"status": "confirmed", "version": 1}).status_code == 302
+    assert post_form(client, url, {"status": "draft", "version": 2}).status_code == 302
+    with app.app_context():
+        assert db.session.get(TourStop, world.clermont_draft_id).status is StopStatus.DRAFT
