@@ -355,3 +355,51 @@ def test_cancelling_a_stop_asks_in_a_modal_first(new_page, world: World):
         "Étape de Nantes Métropole annulée : elle reste affichée comme annulée."
     )
     expect(badge).to_have_text("Annulée")
+
+
+def test_stop_form_map_moves_the_position_by_a_click_and_follows_the_territory(
+    new_page, world: World
+):
+    page = new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        re.compile(r"^https?://([a-z0-9-]+\.)*tile\.openstreetmap\.org/"), lambda r: r.abort()
+    )
+    log_in(page, world.admin)
+    page.goto(f"/board/tours/{world.tour_slug}/stops/new?territoire=roubaix")
+    latitude, longitude = page.get_by_label("Latitude"), page.get_by_label("Longitude")
+    expect(latitude).to_have_value("50.6942")
+    expect(longitude).to_have_value("3.1746")
+    stop_map = page.locator("#stop-map")
+    expect(stop_map).to_be_visible()
+    expect(stop_map.locator(".leaflet-marker-icon")).to_have_count(1)
+
+    # A click up and to the left of the centre (the territory) moves north-west.
+    box = stop_map.bounding_box()
+    assert box is not None
+    stop_map.click(position={"x": box["width"] / 2 - 80, "y": box["height"] / 2 - 60})
+    expect(latitude).not_to_have_value("50.6942")
+    lat, lon = float(latitude.input_value()), float(longitude.input_value())
+    assert 50.6942 < lat < 51.5 and 2.5 < lon < 3.1746
+    expect(page.locator("[data-stop-map-status]")).to_contain_text(f"latitude {lat:.6f}")
+
+    # Another territory: the position moves there only if it was still the proposed one.
+    page.get_by_label("Territoire", exact=True).select_option(label="Nantes Métropole")
+    expect(latitude).to_have_value(f"{lat:.6f}")
+    page.get_by_label("Territoire", exact=True).select_option(label="Clermont-Ferrand")
+    expect(latitude).to_have_value(f"{lat:.6f}")
+    page.goto(f"/board/tours/{world.tour_slug}/stops/new?territoire=roubaix")
+    page.get_by_label("Territoire", exact=True).select_option(label="Nantes Métropole")
+    expect(latitude).to_have_value("47.218400")
+    expect(longitude).to_have_value("-1.553600")
+
+    # Typing a position moves the marker; saving keeps what the fields say.
+    latitude.fill("47.2")
+    expect(stop_map.locator(".leaflet-marker-icon")).to_have_count(1)
+    page.get_by_label("Date (heure locale du territoire)").fill("2019-03-12")
+    page.get_by_label("Début", exact=True).fill("14:00")
+    page.get_by_label("Fin", exact=True).fill("16:00")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".flash-success")).to_contain_text("Étape de Nantes Métropole créée")
+    assert errors == []

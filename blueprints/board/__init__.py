@@ -100,7 +100,7 @@ def _prepare_stop_form(form: StopForm, tour: Tour, stop: TourStop | None) -> Non
     if stop is not None and stop.territory not in territories:
         territories.append(stop.territory)
     form.territory_id.choices = [SelectChoice("", _("— Choisir un territoire —"))] + [
-        SelectChoice(t.id, t.name) for t in territories
+        SelectChoice(t.id, t.name, render_kw=_coordinates_of(t)) for t in territories
     ]
     organisations = tours.organisations_by_territory()
     form.host_organisation_id.choices = [SelectChoice("", _("— Aucune —"))] + [
@@ -108,6 +108,13 @@ def _prepare_stop_form(form: StopForm, tour: Tour, stop: TourStop | None) -> Non
         for t in territories
         for o in organisations.get(t.id, [])
     ]
+
+
+def _coordinates_of(territory: Territory) -> dict:
+    """The territory's position on its option, for the map of the form (static/js/stop-map.js)."""
+    if territory.coordinates is None:
+        return {}
+    return {"data-latitude": territory.latitude, "data-longitude": territory.longitude}
 
 
 def _render_stop_form(form, tour, stop, status=200, conflict=None):
@@ -177,6 +184,8 @@ def new_stop(slug: str):
                 abort(404, description=_("Territoire inconnu."))
             _require_territory_editor(territory)
             form.territory_id.data = territory.id
+            # Where the stop is until the organiser moves it: the territory itself.
+            form.latitude.data, form.longitude.data = territory.latitude, territory.longitude
         return _render_stop_form(form, tour, None)
     if not form.validate():
         return _render_stop_form(form, tour, None, 400)
