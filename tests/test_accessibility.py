@@ -3,6 +3,7 @@ of the platform at 1366 and 390 px: no violation of the WCAG 2.1 A and AA rules,
 impact; and no page scrolls sideways at 320 px (WCAG 1.4.10, reflow). A new page is added to
 PAGES. The browser and the live server are those of tests/test_browser.py."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,80 @@ def test_refused_forms_have_no_wcag_violation(
         assert overflow(page) == [], url
     finally:
         context.close()
+
+
+def _board_with_a_conflict(app, world: World) -> None:
+    """Roubaix overlapping Nantes on 25 February 2019: the board's warnings panel is filled."""
+    from datetime import date
+
+    from extensions import db
+    from tests.factories import make_stop, territory_of, tour_of
+
+    with app.app_context():
+        make_stop(
+            tour_of(world), territory_of(world, "roubaix"), date(2019, 2, 25), "11:00", "13:00"
+        )
+        db.session.commit()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_board_states_pass_axe_and_reflow(app, chromium, live_server, world, width):  # noqa: F811
+    """The board with its warnings and a cancellation modal open, the stop form with its map,
+    in error, and the confirmation page of a cancellation without JavaScript's modal."""
+    _board_with_a_conflict(app, world)
+    context, page = open_as(chromium, live_server, width, world.admin)
+    page.route(
+        re.compile(r"^https?://([a-z0-9-]+\.)*tile\.openstreetmap\.org/"), lambda r: r.abort()
+    )
+    problems: dict[str, list] = {}
+
+    def check(state: str) -> None:
+        found = violations(page) + [f"overflow at 320 px: {w}" for w in reflow_at_320(page)]
+        if found:
+            problems[state] = found
+
+    try:
+        page.goto(f"/board/tours/{world.tour_slug}/?mois=2019-02")
+        assert page.locator(".warnings-panel.fr-alert--warning").count() == 1
+        check("board with a conflict")
+        page.locator(f"#stop-{world.nantes_stop_id}").get_by_role(
+            "button", name="Annuler l’étape"
+        ).click()
+        page.get_by_role("dialog").wait_for()
+        # axe measures colours: wait for the end of the modal's fade-in.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('dialog.fr-modal--opened')]"
+            ".some(d => getComputedStyle(d).opacity === '1')"
+        )
+        check("board, cancellation modal open")
+
+        page.goto(f"/board/tours/{world.tour_slug}/stops/new?territoire=roubaix")
+        page.locator("#stop-map .leaflet-marker-icon").wait_for()
+        check("new stop, map shown")
+        page.get_by_role("button", name="Enregistrer").click()
+        page.locator("[data-error-summary]").wait_for()
+        check("new stop, in error")
+
+        page.goto(f"/board/tours/{world.tour_slug}/")
+        page.evaluate(
+            "document.querySelectorAll('[data-confirm-dialog]')"
+            ".forEach(b => { b.type = 'submit'; b.removeAttribute('aria-controls'); })"
+        )
+        page.locator(f"#stop-{world.nantes_stop_id}").get_by_role(
+            "button", name="Annuler l’étape"
+        ).click()
+        page.get_by_role("heading", name="Annuler l’étape de Nantes Métropole ?").wait_for()
+        check("cancellation asked without the modal")
+    finally:
+        context.close()
+    assert problems == {}
+
+
+def reflow_at_320(page) -> list[int]:
+    """The page's width when, narrowed to 320 px, it scrolls sideways."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": size["height"]})
+    try:
+        return overflow(page)
+    finally:
+        page.set_viewport_size(size)

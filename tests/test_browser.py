@@ -116,7 +116,7 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def board_stop(page: Page, territory: str):
     """The stop of a territory on the planning board (other stops' warnings may name it)."""
-    head = page.locator(".board-stop-head strong", has_text=re.compile(rf"^{territory}$"))
+    head = page.locator(".board-stop-head", has_text=re.compile(rf"^{territory}$"))
     return page.locator("li.board-stop").filter(has=head)
 
 
@@ -157,12 +157,20 @@ def test_organiser_schedules_roubaix_sees_warning_and_publishes_it(new_page, wor
     expect(organiser.locator(".flash-success")).to_have_text(
         "Étape de Roubaix créée en brouillon. Confirmez-la pour la publier."
     )
-    expect(organiser.locator(".flash-warning")).to_contain_text("se chevauchent")
+    expect(organiser.locator(".flash-warning")).to_contain_text("1 avertissement de planification")
     stop = board_stop(organiser, "Roubaix")
     expect(stop).to_have_count(1)
     expect(stop).to_contain_text("La Condition Publique")
     expect(stop.locator(".fr-badge")).to_have_text("Brouillon")
-    expect(stop.locator(".warnings")).to_contain_text("se chevauchent")
+    # Said once, in the panel, with links to both stops; the stop links back to it.
+    panel = organiser.locator(".warnings-panel")
+    expect(panel).to_contain_text("se chevauchent")
+    expect(organiser.get_by_text("se chevauchent")).to_have_count(1)
+    panel.get_by_role("link", name="Roubaix").click()
+    expect(organiser).to_have_url(re.compile(r"#stop-\d+$"))
+    expect(stop).not_to_contain_text("se chevauchent")
+    stop.get_by_role("link", name=re.compile("Principal attendu à deux étapes")).click()
+    expect(organiser).to_have_url(re.compile(r"#avertissement-1$"))
 
     # A draft is not public: an anonymous visitor does not see it among the stops.
     visitor = new_page()
@@ -324,3 +332,74 @@ def test_organiser_builds_a_round_table_sees_speaker_conflict_and_visitor_sees_i
     expect(visitor.locator("main")).to_contain_text("Table ronde du label")
     expect(visitor.locator("main")).to_contain_text("Roubaix")
     expect(visitor.locator("main")).not_to_contain_text("attendu·e à deux endroits")
+
+
+def test_cancelling_a_stop_asks_in_a_modal_first(new_page, world: World):
+    page = new_page()
+    log_in(page, world.admin)
+    page.goto(f"/board/tours/{world.tour_slug}/")
+    badge = board_stop(page, "Nantes Métropole").locator(".fr-badge")
+    trigger = board_stop(page, "Nantes Métropole").get_by_role("button", name="Annuler l’étape")
+    dialog = page.get_by_role("dialog", name="Annuler l’étape de Nantes Métropole ?")
+
+    trigger.click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("restera affichée comme annulée")
+    dialog.get_by_role("button", name="Annuler", exact=True).click()
+    expect(dialog).to_be_hidden()
+    expect(badge).to_have_text("Confirmée")
+
+    trigger.click()
+    dialog.get_by_role("button", name="Oui, annuler l’étape").click()
+    expect(page.locator(".flash-success")).to_have_text(
+        "Étape de Nantes Métropole annulée : elle reste affichée comme annulée."
+    )
+    expect(badge).to_have_text("Annulée")
+
+
+def test_stop_form_map_moves_the_position_by_a_click_and_follows_the_territory(
+    new_page, world: World
+):
+    page = new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route(
+        re.compile(r"^https?://([a-z0-9-]+\.)*tile\.openstreetmap\.org/"), lambda r: r.abort()
+    )
+    log_in(page, world.admin)
+    page.goto(f"/board/tours/{world.tour_slug}/stops/new?territoire=roubaix")
+    latitude, longitude = page.get_by_label("Latitude"), page.get_by_label("Longitude")
+    expect(latitude).to_have_value("50.6942")
+    expect(longitude).to_have_value("3.1746")
+    stop_map = page.locator("#stop-map")
+    expect(stop_map).to_be_visible()
+    expect(stop_map.locator(".leaflet-marker-icon")).to_have_count(1)
+
+    # A click up and to the left of the centre (the territory) moves north-west.
+    box = stop_map.bounding_box()
+    assert box is not None
+    stop_map.click(position={"x": box["width"] / 2 - 80, "y": box["height"] / 2 - 60})
+    expect(latitude).not_to_have_value("50.6942")
+    lat, lon = float(latitude.input_value()), float(longitude.input_value())
+    assert 50.6942 < lat < 51.5 and 2.5 < lon < 3.1746
+    expect(page.locator("[data-stop-map-status]")).to_contain_text(f"latitude {lat:.6f}")
+
+    # Another territory: the position moves there only if it was still the proposed one.
+    page.get_by_label("Territoire", exact=True).select_option(label="Nantes Métropole")
+    expect(latitude).to_have_value(f"{lat:.6f}")
+    page.get_by_label("Territoire", exact=True).select_option(label="Clermont-Ferrand")
+    expect(latitude).to_have_value(f"{lat:.6f}")
+    page.goto(f"/board/tours/{world.tour_slug}/stops/new?territoire=roubaix")
+    page.get_by_label("Territoire", exact=True).select_option(label="Nantes Métropole")
+    expect(latitude).to_have_value("47.218400")
+    expect(longitude).to_have_value("-1.553600")
+
+    # Typing a position moves the marker; saving keeps what the fields say.
+    latitude.fill("47.2")
+    expect(stop_map.locator(".leaflet-marker-icon")).to_have_count(1)
+    page.get_by_label("Date (heure locale du territoire)").fill("2019-03-12")
+    page.get_by_label("Début", exact=True).fill("14:00")
+    page.get_by_label("Fin", exact=True).fill("16:00")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator(".flash-success")).to_contain_text("Étape de Nantes Métropole créée")
+    assert errors == []

@@ -3,17 +3,18 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
 from blueprints.board.forms import StopForm, StopStatusForm
-from blueprints.confirmation import unless_confirmed, warning_of
+from blueprints.confirmation import ask_confirmation, is_confirmed, unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
-from services.local_time import ambiguity_notices, today_in_france
+from services.local_time import ambiguity_notices, short_when, today_in_france
 from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
 from services.planning import tours
 from services.planning.month_grid import month_grid
@@ -91,6 +92,8 @@ def tour(slug: str):
         grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
         warnings=warnings,
         warnings_by_stop=warnings_by_stop(warnings),
+        stops_by_id={s.id: s for s in stops},
+        cancel_message=_cancel_message,
         unscheduled=unscheduled,
         editable_ids=editable_territory_ids(
             current_user, [s.territory for s in stops] + unscheduled
@@ -105,7 +108,7 @@ def _prepare_stop_form(form: StopForm, tour: Tour, stop: TourStop | None) -> Non
     if stop is not None and stop.territory not in territories:
         territories.append(stop.territory)
     form.territory_id.choices = [SelectChoice("", _("— Choisir un territoire —"))] + [
-        SelectChoice(t.id, t.name) for t in territories
+        SelectChoice(t.id, t.name, render_kw=_coordinates_of(t)) for t in territories
     ]
     organisations = tours.organisations_by_territory()
     form.host_organisation_id.choices = [SelectChoice("", _("— Aucune —"))] + [
@@ -113,6 +116,13 @@ def _prepare_stop_form(form: StopForm, tour: Tour, stop: TourStop | None) -> Non
         for t in territories
         for o in organisations.get(t.id, [])
     ]
+
+
+def _coordinates_of(territory: Territory) -> dict:
+    """The territory's position on its option, for the map of the form (static/js/stop-map.js)."""
+    if territory.coordinates is None:
+        return {}
+    return {"data-latitude": territory.latitude, "data-longitude": territory.longitude}
 
 
 def _render_stop_form(form, tour, stop, status=200, conflict=None):
@@ -136,8 +146,19 @@ def _flash_saved(stop: TourStop, message: str) -> None:
     for notice in ambiguity_notices(stop.territory.timezone, stop.starts_at, stop.ends_at):
         flash(notice, "warning")
     stops = tours.tour_stops(stop.tour, include_drafts=True)
-    for warning in warnings_for_stop(tour_warnings(stops, stop.tour.principal), stop.id):
-        flash(warning.message, "warning")
+    count = len(warnings_for_stop(tour_warnings(stops, stop.tour.principal), stop.id))
+    if count:
+        # Said in full once, in the board's warnings panel; the message only points to it.
+        flash(
+            ngettext(
+                "Cette étape a %(num)d avertissement de planification : voir le panneau des "
+                "avertissements en haut du tableau.",
+                "Cette étape a %(num)d avertissements de planification : voir le panneau des "
+                "avertissements en haut du tableau.",
+                count,
+            ),
+            "warning",
+        )
 
 
 def _back_to_board(stop: TourStop):
@@ -171,6 +192,8 @@ def new_stop(slug: str):
                 abort(404, description=_("Territoire inconnu."))
             _require_territory_editor(territory)
             form.territory_id.data = territory.id
+            # Where the stop is until the organiser moves it: the territory itself.
+            form.latitude.data, form.longitude.data = territory.latitude, territory.longitude
         return _render_stop_form(form, tour, None)
     if not form.validate():
         return _render_stop_form(form, tour, None, 400)
@@ -241,6 +264,15 @@ STATUS_MESSAGES = {
 }
 
 
+def _cancel_message(stop: TourStop) -> str:
+    return _(
+        "L’étape de %(name)s (%(when)s) restera affichée comme annulée sur les pages publiques "
+        "et dans les agendas abonnés. Vous pourrez la repasser en brouillon ensuite.",
+        name=stop.territory.name,
+        when=short_when(stop.starts_at, stop.territory.timezone),
+    )
+
+
 @bp.post("/stops/<int:stop_id>/status")
 def change_stop_status(stop_id: int):
     stop = db.get_or_404(TourStop, stop_id)
@@ -249,6 +281,13 @@ def change_stop_status(stop_id: int):
     if not form.validate():
         abort(400, description=_("Statut inconnu : choisissez confirmée, annulée ou brouillon."))
     status = StopStatus(form.status.data)
+    if status is StopStatus.CANCELLED and not is_confirmed():
+        return ask_confirmation(
+            _("Annuler l’étape de %(name)s ?", name=stop.territory.name),
+            _cancel_message(stop),
+            _("Oui, annuler l’étape"),
+            url_for("board.tour", slug=stop.tour.slug, _anchor=f"stop-{stop.id}"),
+        )
     attempt_or_abort(lambda: set_stop_status(stop, status, form.version.data, current_user))
     flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
     return _back_to_board(stop)

@@ -274,27 +274,52 @@ def _where(*engagements: Engagement) -> dict:
     }
 
 
-def speaker_problems(
-    speaker: Speaker, engagements: Sequence[Engagement], rule: JourneyRule
-) -> list[PlanningWarning]:
-    """One person: two places at once, too short a journey, outside their availability."""
-    warnings = []
-    ordered = sorted(engagements, key=lambda e: e.starts_at)
+def _overlapping_places(ordered: Sequence[Engagement]) -> list[tuple[Engagement, Engagement]]:
+    """Pairs of engagements at two places at once, each conflict once: speaking at a stop and
+    at one of its round tables, both overlapping another stop, is one conflict between the two
+    stops, said with the round table (the more precise place)."""
+    found: dict[tuple, tuple[Engagement, Engagement]] = {}
     for i, first in enumerate(ordered):
         for second in ordered[i + 1 :]:
             if second.starts_at >= first.ends_at:
                 break
-            if not first.same_place_as(second):
-                message = _(
-                    "%(name)s est attendu·e à deux endroits en même temps : %(first)s et "
-                    "%(second)s.",
-                    name=speaker.name,
-                    first=first.place,
-                    second=second.place,
+            if first.same_place_as(second):
+                continue
+            if first.stop.id != second.stop.id:
+                key: tuple = ("stops", frozenset((first.stop.id, second.stop.id)))
+            else:  # two round tables of one stop
+                key = (
+                    "tables",
+                    frozenset(e.round_table.id for e in (first, second) if e.round_table),
                 )
-                warnings.append(
-                    PlanningWarning(WarningKind.SPEAKER_OVERLAP, message, **_where(first, second))
-                )
+            kept = found.get(key)
+            if kept is None or _precision(first, second) > _precision(*kept):
+                found[key] = (first, second)
+    return list(found.values())
+
+
+def _precision(*engagements: Engagement) -> int:
+    return sum(1 for e in engagements if e.round_table is not None)
+
+
+def speaker_problems(
+    speaker: Speaker, engagements: Sequence[Engagement], rule: JourneyRule
+) -> list[PlanningWarning]:
+    """One person: two places at once, too short a journey, outside their availability."""
+    ordered = sorted(engagements, key=lambda e: e.starts_at)
+    warnings = [
+        PlanningWarning(
+            WarningKind.SPEAKER_OVERLAP,
+            _(
+                "%(name)s est attendu·e à deux endroits en même temps : %(first)s et %(second)s.",
+                name=speaker.name,
+                first=first.place,
+                second=second.place,
+            ),
+            **_where(first, second),
+        )
+        for first, second in _overlapping_places(ordered)
+    ]
     for previous, following in itertools.pairwise(ordered):
         gap = following.starts_at - previous.ends_at
         if gap < timedelta(0) or previous.stop.id == following.stop.id:
@@ -359,13 +384,41 @@ def tour_warnings(stops: Sequence[TourStop], principal: str) -> list[PlanningWar
     planned = [s for s in stops if not s.is_cancelled]
     speakers = [p.speaker for s in planned for t in s.round_tables for p in t.participants]
     speakers += [link.speaker for s in planned for link in s.speakers]
+    of_speakers = speakers_warnings(speakers)
+    of_principal = principal_overlaps(planned, principal) + journey_shortfalls(
+        planned, JourneyRule.from_config()
+    )
     return (
-        principal_overlaps(planned, principal)
-        + journey_shortfalls(planned, JourneyRule.from_config())
+        _not_said_for_the_principal(of_principal, of_speakers, speakers, principal)
         + calendar_conflicts(planned)
         + [w for s in planned for w in round_table_problems(s)]
-        + speakers_warnings(speakers)
+        + of_speakers
     )
+
+
+# The principal's own conflict, and the same conflict seen from their speaking engagements.
+_SAME_CONFLICT = {
+    WarningKind.PRINCIPAL_OVERLAP: WarningKind.SPEAKER_OVERLAP,
+    WarningKind.JOURNEY: WarningKind.SPEAKER_JOURNEY,
+}
+
+
+def _not_said_for_the_principal(
+    of_principal: list[PlanningWarning],
+    of_speakers: list[PlanningWarning],
+    speakers: Iterable[Speaker],
+    principal: str,
+) -> list[PlanningWarning]:
+    """The principal's warnings, without those their speaker warnings already give (with the
+    round table concerned): the same two stops are not announced twice."""
+    name = principal.strip().casefold()
+    principal_ids = {s.id for s in speakers if name and s.name.strip().casefold() == name}
+    said = {
+        (w.kind, frozenset(w.stop_ids))
+        for w in of_speakers
+        if principal_ids.intersection(w.speaker_ids)
+    }
+    return [w for w in of_principal if (_SAME_CONFLICT[w.kind], frozenset(w.stop_ids)) not in said]
 
 
 def warnings_by_stop(warnings: Iterable[PlanningWarning]) -> dict[int, list[PlanningWarning]]:

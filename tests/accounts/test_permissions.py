@@ -29,7 +29,7 @@ def _routes(world, stop_id, user_id):
         ),
         "change_status": (
             f"/board/stops/{stop_id}/status",
-            {"status": "cancelled", "version": 1},
+            {"status": "cancelled", "version": 1, "confirmation": "oui"},
             True,
         ),
         "create_user": (

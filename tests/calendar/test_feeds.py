@@ -210,7 +210,9 @@ def test_cancelled_stop_stays_with_status_cancelled_and_a_prefix(app, client, wo
     login(client, world.nantes_organiser)
     before = {str(e["UID"]): e for e in parse(get_feed(client).data).walk("VEVENT")}
     post_form(
-        client, f"/board/stops/{world.nantes_stop_id}/status", {"status": "cancelled", "version": 1}
+        client,
+        f"/board/stops/{world.nantes_stop_id}/status",
+        {"status": "cancelled", "version": 1, "confirmation": "oui"},
     )
     after = {str(e["UID"]): e for e in parse(get_feed(client).data).walk("VEVENT")}
     assert after.keys() == before.keys()

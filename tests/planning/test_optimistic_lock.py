@@ -59,7 +59,9 @@ def test_second_organiser_saving_a_stale_form_is_refused(app, world):
 def test_stale_status_change_is_refused(app, client, world):
     login(client, world.admin)
     response = post_form(
-        client, f"/board/stops/{world.nantes_stop_id}/status", {"status": "cancelled", "version": 0}
+        client,
+        f"/board/stops/{world.nantes_stop_id}/status",
+        {"status": "cancelled", "version": 0, "confirmation": "oui"},
     )
     assert response.status_code == 409
     assert "a été modifiée" in text_of(response)

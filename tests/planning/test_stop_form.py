@@ -1,5 +1,7 @@
 """Creating and editing stops from the planning board: validation messages, nothing half-written."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -278,3 +280,21 @@ def test_stop_at_a_repeated_hour_is_saved_with_a_notice_of_the_time_kept(app, cl
     )
     assert edit.status_code == 302
     assert "L’heure 2 h 15 existe deux fois" in text_of(client.get(edit.headers["Location"]))
+
+
+def test_new_stop_form_proposes_the_territory_position_and_the_map_reads_the_options(client, world):
+    login(client, world.roubaix_organiser)
+    page = text_of(client.get(f"/board/tours/{world.tour_slug}/stops/new?territoire=roubaix"))
+    assert re.search(r'<input[^>]*id="latitude"[^>]*value="50.6942"', page)
+    assert re.search(r'<input[^>]*id="longitude"[^>]*value="3.1746"', page)
+    # Each territory carries its position for the map of the form (static/js/stop-map.js),
+    # which stays hidden until the script shows it: the fields work without it.
+    assert re.search(r'<option[^>]*data-latitude="50.6942"[^>]*data-longitude="3.1746"', page)
+    assert "data-stop-map-block hidden" in page and 'src="/static/js/stop-map.js"' in page
+    assert "<script>" not in page  # the CSP allows no inline script
+
+
+def test_new_stop_form_without_territory_leaves_the_position_empty(client, world):
+    login(client, world.roubaix_organiser)
+    page = text_of(client.get(f"/board/tours/{world.tour_slug}/stops/new"))
+    assert re.search(r'<input[^>]*id="latitude"[^>]*value=""', page)

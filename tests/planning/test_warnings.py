@@ -3,9 +3,16 @@
 from datetime import date
 
 from extensions import db
-from models import StopStatus, Territory, Tour
+from models import ParticipantRole, StopStatus, Territory, Tour, TourStop
 from services.planning.warnings import JourneyRule, WarningKind, great_circle_km, tour_warnings
-from tests.factories import make_stop
+from tests.factories import (
+    add_round_table,
+    add_speaker,
+    add_stop_speaker,
+    make_stop,
+    territory_of,
+    tour_of,
+)
 from tests.helpers import login, text_of
 
 
@@ -190,3 +197,45 @@ def test_mayotte_date_is_its_own_local_date(app, world):
     warnings = _warnings(app, world, [("mayotte", date(2019, 4, 22), "01:00", "02:00")])
     assert kinds(warnings) == ["public_holiday"]
     assert "22 avril 2019" in warnings[0].message
+
+
+def _itier_at_nantes_round_table_and_roubaix(app, world, also_at_nantes_stop: bool):
+    """Roubaix 25 February 2019 11:00–13:00 overlaps Nantes (10:00–12:30); Christophe Itier, the
+    tour's principal, speaks at Roubaix and at a Nantes round table (and at Nantes itself)."""
+    with app.test_request_context():
+        tour = tour_of(world)
+        roubaix = make_stop(tour, territory_of(world, "roubaix"), MONDAY_25_FEB, "11:00", "13:00")
+        itier = add_speaker("Christophe Itier")
+        add_stop_speaker(roubaix, itier)
+        nantes = db.session.get(TourStop, world.nantes_stop_id)
+        if also_at_nantes_stop:
+            add_stop_speaker(nantes, itier)
+        add_round_table(
+            nantes, "Table du label", "10:30", "12:00", [(itier, ParticipantRole.PANELIST)]
+        )
+        db.session.flush()
+        db.session.expire_all()
+        tour = db.session.get(Tour, world.tour_id)
+        warnings = tour_warnings(tour.stops, tour.principal)
+        db.session.rollback()
+        return warnings
+
+
+MONDAY_25_FEB = date(2019, 2, 25)
+
+
+def test_speaker_at_a_stop_and_its_round_table_is_one_conflict_with_the_other_stop(app, world):
+    warnings = _itier_at_nantes_round_table_and_roubaix(app, world, also_at_nantes_stop=True)
+    overlaps = [w for w in warnings if w.kind is WarningKind.SPEAKER_OVERLAP]
+    assert len(overlaps) == 1
+    assert overlaps[0].message == (
+        "Christophe Itier est attendu·e à deux endroits en même temps : "
+        "« Table du label » (Nantes Métropole) et Roubaix."
+    )
+    assert len(overlaps[0].stop_ids) == 2 and world.nantes_stop_id in overlaps[0].stop_ids
+
+
+def test_principal_booked_as_speaker_is_not_announced_twice_for_the_same_stops(app, world):
+    warnings = _itier_at_nantes_round_table_and_roubaix(app, world, also_at_nantes_stop=False)
+    assert kinds(warnings) == ["no_moderator", "speaker_overlap"]
+    assert sum("se chevauchent" in w.message or "deux endroits" in w.message for w in warnings) == 1
