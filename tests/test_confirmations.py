@@ -128,7 +128,7 @@ def test_a_destructive_post_without_the_yes_asks_and_changes_nothing(
     page = asked.get_data(as_text=True)
     assert question in text_of(asked)
     assert f'action="{url}"' in page and 'name="confirmation" value="oui"' in page
-    assert "Annuler</a>" in page  # the way back, without doing anything
+    assert "Ne rien changer</a>" in page  # the way back, without doing anything
     with app.app_context():
         assert snapshot() == before
     done = post_form(client, url, {"confirmation": "oui"})
