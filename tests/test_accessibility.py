@@ -97,8 +97,13 @@ def test_no_public_page_scrolls_sideways_at_320_px(chromium, live_server, world)
 
 
 def organiser_pages(world: World) -> list[str]:
+    """As an admin on a tour without workshops or speakers: the empty states."""
     return [
+        "/board/",
         "/board/profile",
+        f"/board/stops/{world.nantes_stop_id}/round-tables/new",
+        "/board/speakers/new",
+        "/admin/users/1/edit",
         f"/board/tours/{world.tour_slug}/",
         f"/board/tours/{world.tour_slug}/stops/new",
         f"/board/stops/{world.nantes_stop_id}/edit",
@@ -141,6 +146,9 @@ def filled_pages(world: World, made: dict, registration_token: str) -> list[str]
         f"/board/workshops/{made['workshop']}/registrations",
         f"/board/round-tables/{made['table']}/edit",
         f"/board/speakers/{made['speaker']}/edit",
+        f"/board/speakers/{made['speaker']}/merge",
+        f"/board/speakers/{made['speaker']}/delete",
+        f"/board/workshops/{made['workshop']}/edit",
         f"/board/stops/{world.nantes_stop_id}/programme",
         f"/workshops/{made['workshop']}",
         f"/registrations/{registration_token}",

@@ -49,7 +49,7 @@ def snapshot() -> tuple:
 
 @pytest.fixture
 def things(app, world) -> dict:
-    speaker = make_speaker(app, "Claire Dupont")
+    speaker = make_speaker(app, "Claire Dupont", territory_id=world.territory["nantes"])
     other = make_speaker(app, "Marc Petit")
     table = make_round_table(
         app, world.nantes_stop_id, "Emploi et territoires", "10:00", "11:00", [(other, "host")]
