@@ -16,6 +16,8 @@ from models.types import LabelledEnum, UTCDateTime, new_token, text_enum, utc_no
 class Role(LabelledEnum):
     ADMIN = "admin", _l("Administrateur·rice")
     ORGANISER = "organiser", _l("Organisateur·rice")
+    # Plans the whole tour (every territory) without administering accounts.
+    COORDINATOR = "coordinator", _l("Coordination nationale")
 
 
 user_territories = Table(
@@ -78,6 +80,11 @@ class User(UserMixin, Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def plans_every_territory(self) -> bool:
+        """Admins and the national coordination: the whole tour, not a list of territories."""
+        return self.role in (Role.ADMIN, Role.COORDINATOR)
 
     @property
     def role_label(self) -> str:

@@ -22,10 +22,10 @@ def is_admin(user: User | None) -> bool:
 
 
 def can_edit_territory(user: User | None, territory: Territory) -> bool:
-    """Plan in a territory: its own organisers, and admins."""
+    """Plan in a territory: its own organisers, the national coordination, and admins."""
     if not is_organiser(user):
         return False
-    return user.is_admin or any(t.id == territory.id for t in user.territories)
+    return user.plans_every_territory or any(t.id == territory.id for t in user.territories)
 
 
 def editable_territory_ids(user: User | None, territories: Iterable[Territory]) -> set[int]:
@@ -33,10 +33,11 @@ def editable_territory_ids(user: User | None, territories: Iterable[Territory]) 
 
 
 def managed_territory_ids(user: User, every_territory: Iterable[Territory]) -> list[int]:
-    """The territories an organiser's own calendar covers: theirs, or every one for admins."""
+    """The territories an organiser's own calendar covers: theirs, or every one for admins
+    and the national coordination."""
     if not is_organiser(user):
         return []
-    return [t.id for t in (every_territory if user.is_admin else user.territories)]
+    return [t.id for t in (every_territory if user.plans_every_territory else user.territories)]
 
 
 def can_see_drafts(user: User | None) -> bool:
@@ -75,11 +76,11 @@ def can_move_speaker(
 
 
 def can_remove_speaker(user: User | None, speaker: Speaker) -> bool:
-    """Merging or deleting a record touches every territory's programme: admins, or the
-    organisers of the speaker's own territory."""
+    """Merging or deleting a record touches every territory's programme: admins, the
+    national coordination, or the organisers of the speaker's own territory."""
     if not is_organiser(user):
         return False
-    if user.is_admin:
+    if user.plans_every_territory:
         return True
     return speaker.territory is not None and can_edit_territory(user, speaker.territory)
 

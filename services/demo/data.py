@@ -509,6 +509,12 @@ DEMO_ORGANISERS: list[OrganiserAccountEntry] = [
     },
 ]
 
+# The national team's demo account: plans every territory, administers no account.
+DEMO_COORDINATOR = {
+    "email": "coordination@tournee.example",
+    "name": "Coordination nationale (démo)",
+}
+
 # Speakers as the articles name them; no e-mail (none is published), no invented biography.
 SPEAKERS: list[SpeakerEntry] = [
     {

@@ -311,6 +311,10 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
             [territories[slug] for slug in account["territories"]],
             report,
         )
+    coordinator = demo_data.DEMO_COORDINATOR
+    _seed_account(
+        coordinator["email"], coordinator["name"], Role.COORDINATOR, demo_password, [], report
+    )
     db.session.flush()
     return report
 

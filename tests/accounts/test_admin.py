@@ -93,3 +93,28 @@ def test_admin_deactivates_an_organiser_who_is_then_logged_out(app, world):
     )
     assert response.status_code == 302
     assert organiser.get("/board/").status_code == 302  # back to the login page
+
+
+def test_admin_creates_a_national_coordinator_who_plans_everywhere(app, client, world):
+    login(client, world.admin)
+    created = post_form(
+        client,
+        "/admin/users/new",
+        _new_user(email="coordination@test.example", role="coordinator"),
+    )
+    assert created.status_code == 302
+    listed = text_of(client.get("/admin/users/"))
+    assert "Coordination nationale" in listed
+    client.post("/logout", data={"csrf_token": ""})
+    coordinator = login_as(app, "coordination@test.example")
+    profile = text_of(coordinator.get("/board/profile"))
+    assert "Coordination nationale" in profile and "tous les territoires" in profile
+    # Every territory's stop is theirs to edit; accounts are not.
+    assert coordinator.get(f"/board/stops/{world.nantes_stop_id}/edit").status_code == 200
+    assert coordinator.get("/admin/users/").status_code == 403
+
+
+def login_as(app, email: str):
+    other = app.test_client()
+    login(other, email, "un-mot-de-passe-long")
+    return other

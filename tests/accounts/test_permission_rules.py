@@ -120,3 +120,30 @@ def test_route_sends_a_visitor_to_the_login_page(
     )
     assert status == 302
     assert seen == []  # turned away before any rule, or any lookup, is looked at
+
+
+@pytest.fixture
+def coordinator(app) -> str:
+    """An account of the national coordination: no territory of its own."""
+    from models import Role
+    from tests.factories import make_user
+
+    with app.app_context():
+        make_user("coordination@test.example", Role.COORDINATOR, [], "Coordination nationale")
+        db.session.commit()
+    return "coordination@test.example"
+
+
+@pytest.mark.parametrize(("method", "address", "rule"), ROUTES)
+def test_the_national_coordination_passes_every_rule_but_accounts(
+    app, client, world, roubaix, coordinator, method, address, rule
+):
+    """It plans in every territory (stops, programmes, workshops, registrants) like an
+    admin, without a territory of its own; only account administration stays closed."""
+    login(client, coordinator)
+    status, seen = _checks_during(
+        app, client, method, address.format(slug=world.tour_slug, **roubaix)
+    )
+    allowed = rule != "is_admin"
+    assert (rule, allowed) in seen
+    assert (status != 403) is allowed
