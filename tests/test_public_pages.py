@@ -1,5 +1,6 @@
 """Public pages: what a visitor sees, and what they never see (drafts)."""
 
+import re
 from datetime import date
 
 from extensions import db
@@ -59,6 +60,36 @@ def test_tour_page_has_calendar_and_map_data(client, world):
     assert 'id="map-data"' in page
     assert "vendor/leaflet/leaflet.js" in page
     assert "OpenStreetMap" in page
+
+
+def test_tour_page_has_list_calendar_and_map_tabs_with_every_panel_in_the_page(client, world):
+    html = text_of(client.get(f"/tours/{world.tour_slug}/"))
+    tablist = html.split('role="tablist"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'role="tab"[^>]*>([^<]+)</button>', tablist) == [
+        "Liste",
+        "Calendrier",
+        "Carte",
+    ]
+    for key in ("liste", "calendrier", "carte"):
+        assert f'aria-controls="vue-{key}"' in tablist
+        assert re.search(rf'id="vue-{key}" class="fr-tabs__panel[^"]*" role="tabpanel"', html)
+    # Each panel's content is in the page, whichever tab is open.
+    assert f"/stops/{world.nantes_stop_id}" in html.split('id="vue-liste"', 1)[1]
+    calendar = html.split('id="vue-calendrier"', 1)[1].split('id="vue-carte"', 1)[0]
+    assert "fi-calendar" in calendar
+    assert 'id="tour-map"' in html.split('id="vue-carte"', 1)[1]
+    # The list is open first, only it.
+    assert html.count("fr-tabs__panel--selected") == 1
+    assert 'id="vue-liste" class="fr-tabs__panel fr-tabs__panel--selected"' in html
+
+
+def test_tour_page_changing_month_opens_the_calendar_tab(client, world):
+    html = text_of(client.get(f"/tours/{world.tour_slug}/?mois=2019-03"))
+    assert 'id="vue-calendrier" class="fr-tabs__panel fr-tabs__panel--selected"' in html
+    assert re.search(r'id="onglet-calendrier"[^>]*aria-selected="true"', html)
+    assert html.count("fr-tabs__panel--selected") == 1
+    # The calendar's own links keep to its tab.
+    assert "?mois=2019-02#calendrier" in html
 
 
 def test_tour_page_rejects_malformed_month(client, world):
