@@ -4,8 +4,8 @@ import re
 from datetime import date
 
 from extensions import db
-from models import StopStatus, Territory, Tour, TourStop
-from tests.factories import make_stop
+from models import StopStatus, Territory, Tour, TourStop, WorkshopStatus
+from tests.factories import make_stop, make_workshop
 from tests.helpers import login, post_form, text_of
 
 
@@ -151,3 +151,49 @@ def test_territory_with_only_a_draft_stop_is_still_to_visit_for_visitors(client,
     to_visit = page.split("Territoires à visiter", 1)[1].split("</ul>", 1)[0]
     assert "Clermont-Ferrand" in to_visit  # its only stop is a draft
     assert "Nantes Métropole" not in to_visit  # confirmed stop
+
+
+def card_titles(html: str) -> list[str]:
+    """The links of the DSFR cards' titles, in order: (href, text)."""
+    return re.findall(r'class="fr-card__title"><a href="([^"]+)">([^<]+)</a>', html)
+
+
+def test_stops_are_dsfr_cards_whose_title_link_covers_the_card(client, world):
+    for url in ("/", f"/tours/{world.tour_slug}/", "/territories/nantes"):
+        html = text_of(client.get(url))
+        assert (f"/stops/{world.nantes_stop_id}", "Nantes Métropole") in card_titles(html), url
+        card = html.split('id="etape-', 1)[1].split("</li>", 1)[0]
+        assert "fr-card fr-card--sm fr-enlarge-link" in card
+        assert "lundi 25 février 2019" in card
+
+
+def test_territories_are_dsfr_tags(client, world):
+    home = text_of(client.get("/"))
+    assert '<a class="fr-tag" href="/territories/mayotte">Mayotte</a>' in home
+    tour = text_of(client.get(f"/tours/{world.tour_slug}/"))
+    to_visit = tour.split("Territoires à visiter", 1)[1].split("</ul>", 1)[0]
+    assert '<a class="fr-tag" href="/territories/roubaix">Roubaix</a>' in to_visit
+
+
+def test_workshop_list_shows_cards_with_challenge_and_territory_tags(app, client, world):
+    workshop_id = make_workshop(app, world, title="Filière du réemploi")
+    html = text_of(client.get("/workshops/"))
+    assert card_titles(html) == [(f"/workshops/{workshop_id}", "Filière du réemploi")]
+    card = html.split('class="fr-card ', 1)[1].split("</ol>", 1)[0]
+    tags = re.findall(r'<p class="fr-tag fr-tag--sm[^"]*">([^<]+)</p>', card)
+    assert tags == ["Réemploi", "Nantes Métropole", "Roubaix"]
+    assert "2 places restantes" in card
+    # Filters are DSFR selects.
+    assert '<select class="fr-select" id="defi" name="defi">' in html
+    assert '<select class="fr-select" id="territoire" name="territoire">' in html
+
+
+def test_cancelled_workshop_shows_a_dsfr_error_badge(app, client, world):
+    workshop_id = make_workshop(app, world, status=WorkshopStatus.CANCELLED)
+    for url in ("/workshops/", f"/workshops/{workshop_id}"):
+        html = text_of(client.get(url))
+        assert re.search(
+            r'class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--error[^"]*">'
+            r"Annulé</span>",
+            html,
+        ), url
