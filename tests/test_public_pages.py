@@ -5,7 +5,7 @@ from datetime import date
 
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop, WorkshopStatus
-from tests.factories import make_stop, make_workshop
+from tests.factories import make_speaker, make_stop, make_workshop
 from tests.helpers import login, post_form, text_of
 
 
@@ -197,3 +197,53 @@ def test_cancelled_workshop_shows_a_dsfr_error_badge(app, client, world):
             r"Annulé</span>",
             html,
         ), url
+
+
+def breadcrumb_of(html: str) -> tuple[list[tuple[str, str]], str]:
+    """The DSFR breadcrumb's links (href, label) and its current page's label."""
+    nav = html.split('class="fr-breadcrumb', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a class="fr-breadcrumb__link" href="([^"]+)">([^<]+)</a>', nav)
+    current = re.findall(r'<a class="fr-breadcrumb__link" aria-current="page">([^<]+)</a>', nav)
+    assert len(current) == 1
+    return links, current[0]
+
+
+def test_detail_pages_have_a_dsfr_breadcrumb_ending_on_the_current_page(app, client, world):
+    speaker_id = make_speaker(app, "Camille Martin")
+    workshop_id = make_workshop(app, world, title="Filière du réemploi")
+    expected = {
+        f"/stops/{world.nantes_stop_id}": (
+            [("/", "Accueil"), (f"/tours/{world.tour_slug}/", "Tournée de test")],
+            "Étape : Nantes Métropole",
+        ),
+        "/territories/nantes": (
+            [("/", "Accueil"), ("/territories/", "Territoires")],
+            "Nantes Métropole",
+        ),
+        f"/speakers/{speaker_id}": (
+            [("/", "Accueil"), ("/speakers/", "Intervenant·es")],
+            "Camille Martin",
+        ),
+        f"/workshops/{workshop_id}": (
+            [("/", "Accueil"), ("/workshops/", "Ateliers inter-territoires")],
+            "Filière du réemploi",
+        ),
+    }
+    for url, trail in expected.items():
+        html = text_of(client.get(url))
+        assert breadcrumb_of(html) == trail, url
+        assert 'class="breadcrumb"' not in html
+
+
+def test_stop_territory_and_workshop_pages_have_a_side_column(app, client, world):
+    workshop_id = make_workshop(app, world)
+    for url, side in (
+        (f"/stops/{world.nantes_stop_id}", "Infos pratiques"),
+        ("/territories/nantes", "En bref"),
+        (f"/workshops/{workshop_id}", "S’inscrire"),
+    ):
+        html = text_of(client.get(url))
+        grid = html.split('<div class="fr-grid-row fr-grid-row--gutters">', 1)[1]
+        main, aside = grid.split('class="fr-col-12 fr-col-md-', 2)[1:3]
+        assert main.startswith(("8", "7")), url
+        assert aside.startswith(("4", "5")) and side in aside, url
