@@ -5,7 +5,7 @@ from datetime import date
 
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop, WorkshopStatus
-from tests.factories import make_speaker, make_stop, make_workshop
+from tests.factories import make_challenge, make_speaker, make_stop, make_workshop
 from tests.helpers import login, post_form, text_of
 
 
@@ -247,3 +247,15 @@ def test_stop_territory_and_workshop_pages_have_a_side_column(app, client, world
         main, aside = grid.split('class="fr-col-12 fr-col-md-', 2)[1:3]
         assert main.startswith(("8", "7")), url
         assert aside.startswith(("4", "5")) and side in aside, url
+
+
+def test_territory_list_is_a_dsfr_table_with_challenges_as_tags(app, client, world):
+    make_challenge(app, "Réemploi", "reemploi", shared_by=[world.territory["nantes"]])
+    html = text_of(client.get("/territories/"))
+    assert '<div class="fr-table fr-table--no-scroll-shadow fi-territories">' in html
+    assert re.search(r"<caption>\d+ territoires labellisés</caption>", html)
+    assert '<th scope="row"><a href="/territories/nantes">Nantes Métropole</a></th>' in html
+    assert re.search(
+        r'<a class="fr-tag fr-tag--sm" href="/workshops/\?defi=reemploi"[^>]*>Réemploi</a>', html
+    )
+    assert breadcrumb_of(html) == ([("/", "Accueil")], "Territoires")
