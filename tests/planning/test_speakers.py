@@ -250,7 +250,8 @@ def test_profile_engagements_are_in_date_order_and_link_to_their_stops(app, clie
     assert nantes < roubaix
     assert "Modération" in public and "table ronde « Entreprendre autrement »" in public
     assert "Accueil" in public
-    assert f'href="/stops/{world.nantes_stop_id}"' in public
+    # A round table's card leads to the table on its stop's page.
+    assert re.search(rf'href="/stops/{world.nantes_stop_id}#table-ronde-\d+"', public)
     assert f'href="/stops/{roubaix_id}"' in public
     # The draft stop is the organisers' business only.
     assert f'href="/stops/{world.clermont_draft_id}"' not in public
