@@ -266,6 +266,8 @@ def test_tour_tabs_show_one_view_at_a_time_and_the_map_draws_when_its_tab_opens(
     assert box["x"] < marker["x"] < box["x"] + box["width"]
     assert box["y"] < marker["y"] < box["y"] + box["height"]
 
+    expect(page.locator("#vue-carte .fi-map-nojs")).to_be_hidden()
+
     page.get_by_role("tab", name="Calendrier").click()
     expect(page.locator("#vue-calendrier")).to_be_visible()
     expect(page.locator("#vue-carte")).to_be_hidden()
@@ -294,6 +296,9 @@ def test_tour_page_without_javascript_shows_every_view(chromium, live_server, wo
         expect(page.get_by_role("heading", name="Calendrier", exact=True)).to_be_visible()
         expect(page.get_by_role("heading", name="Carte", exact=True)).to_be_visible()
         expect(page.locator("#vue-calendrier")).to_contain_text("Nantes Métropole")
+        # No empty map boxes: a sentence says where the stops are.
+        expect(page.locator("#tour-map")).to_be_hidden()
+        expect(page.locator("#vue-carte")).to_contain_text("La carte a besoin de JavaScript")
     finally:
         context.close()
 
