@@ -84,6 +84,8 @@ def tour(slug: str):
         "public/tour.html",
         tour=tour,
         stops=stops,
+        # Changing month (?mois=) reopens the page on its calendar.
+        tab="calendrier" if request.args.get("mois") else "liste",
         grid=month_grid(year, month, stops, tour.start_date, tour.end_date),
         map_data=tour_map_data(stops, unscheduled),
         unscheduled=unscheduled,

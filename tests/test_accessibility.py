@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import make_speaker, make_workshop
 from tests.helpers import World
 from tests.test_browser import chromium, live_server, log_in  # noqa: F401 (fixtures)
 from tests.test_confirmations import things  # noqa: F401 (fixture)
@@ -35,7 +36,29 @@ def pages_of(world: World) -> list[tuple[str, str | None]]:
     return [
         *PAGES,
         (f"/tours/{world.tour_slug}/", None),
+        (f"/tours/{world.tour_slug}/?mois=2019-02", None),  # opens on the calendar tab
         (f"/stops/{world.nantes_stop_id}", None),
+        ("/territories/nantes", None),
+    ]
+
+
+def filled_pages(app, world: World) -> list[str]:
+    """Pages that need data the world lacks: two pages of speakers, a speaker, a workshop."""
+    speaker_id = make_speaker(
+        app, "Camille Martin", title="Chargée de mission", organisation="CRESS"
+    )
+    for n in range(25):
+        make_speaker(app, f"Intervenant {n:02d}", organisation="Structure")
+    workshop_id = make_workshop(app, world, title="Filière du réemploi")
+    return [
+        "/speakers/",
+        "/speakers/?page=2",
+        "/speakers/?page=9",  # past the end: the way back
+        "/speakers/?q=zzz",  # no match
+        f"/speakers/{speaker_id}",
+        "/workshops/",
+        "/workshops/?defi=reemploi",  # filtered, with its tags
+        f"/workshops/{workshop_id}",
     ]
 
 
@@ -94,6 +117,52 @@ def test_public_pages_have_no_wcag_violation(chromium, live_server, world, width
 
 def test_no_public_page_scrolls_sideways_at_320_px(chromium, live_server, world):  # noqa: F811
     assert problems_on(chromium, live_server, public_paths(world), 320, None, overflow) == {}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_filled_public_pages_have_no_wcag_violation(app, chromium, live_server, world, width):  # noqa: F811
+    pages = filled_pages(app, world)
+    assert problems_on(chromium, live_server, pages, width, None, violations) == {}
+
+
+def test_no_filled_public_page_scrolls_sideways_at_320_px(app, chromium, live_server, world):  # noqa: F811
+    pages = filled_pages(app, world)
+    assert problems_on(chromium, live_server, pages, 320, None, overflow) == {}
+
+
+def tour_tabs_and_refused_registration(page, world: World, workshop_id: int) -> dict:
+    """The tour's calendar and map tabs opened, and a registration sent empty (error state)."""
+    problems = {}
+    page.goto(f"/tours/{world.tour_slug}/")
+    for tab in ("Calendrier", "Carte"):
+        page.get_by_role("tab", name=tab).click()
+        page.locator(f"#vue-{tab.lower()}.fr-tabs__panel--selected").wait_for()
+        page.wait_for_timeout(400)  # the DSFR's transition
+        if found := violations(page) + overflow(page):
+            problems[tab] = found
+    page.goto(f"/workshops/{workshop_id}")
+    page.get_by_role("button", name="Je m’inscris").click()
+    page.locator("[data-error-summary]").wait_for()
+    if found := violations(page) + overflow(page):
+        problems["registration refused"] = found
+    return problems
+
+
+@pytest.mark.parametrize("width", [1366, 390, 320])
+def test_tour_tabs_and_refused_registration_have_no_wcag_violation(
+    app,
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+    world,
+    width,
+):
+    workshop_id = make_workshop(app, world)
+    context, page = open_as(chromium, live_server, width, None)
+    try:
+        page.route("**/tile.openstreetmap.org/**", lambda r: r.abort())
+        assert tour_tabs_and_refused_registration(page, world, workshop_id) == {}
+    finally:
+        context.close()
 
 
 def organiser_pages(world: World) -> list[str]:

@@ -203,6 +203,7 @@ def test_tour_map_keeps_markers_and_list_when_tiles_cannot_load(new_page, world:
     stop_list = public_stop_list(page, world)
     expect(stop_list).to_contain_text("Nantes Métropole")
 
+    page.get_by_role("tab", name="Carte").click()
     main_map = page.locator("#tour-map")
     expect(main_map).not_to_have_class(re.compile(r"map-unavailable"))
     # Nantes is the only public stop; Roubaix, Strasbourg and Clermont-Ferrand (whose only
@@ -227,11 +228,87 @@ def test_tour_map_keeps_markers_and_list_when_tiles_cannot_load(new_page, world:
     mayotte.hover()
     expect(inset.locator(".leaflet-tooltip")).to_have_text("Mayotte")
 
+    page.get_by_role("tab", name="Liste").click()
     expect(stop_list).to_be_visible()
-    expect(page.locator("ul.chips li")).to_have_text(
+    expect(page.locator("ul.fi-to-visit li")).to_have_text(
         ["Clermont-Ferrand", "Mayotte", "Roubaix", "Strasbourg Eurométropole"]
     )
     assert errors == []
+
+
+def box_of(page: Page, selector: str) -> dict:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def test_tour_tabs_show_one_view_at_a_time_and_the_map_draws_when_its_tab_opens(
+    new_page, world: World
+):
+    page = new_page()
+    page.route(
+        re.compile(r"^https?://([a-z0-9-]+\.)*tile\.openstreetmap\.org/"), lambda r: r.abort()
+    )
+    page.goto(f"/tours/{world.tour_slug}/")
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_text(["Liste", "Calendrier", "Carte"])
+    expect(page.get_by_role("tab", name="Liste")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#vue-liste")).to_be_visible()
+    expect(page.locator("#vue-calendrier")).to_be_hidden()
+    expect(page.locator("#vue-carte")).to_be_hidden()
+
+    page.get_by_role("tab", name="Carte").click()
+    expect(page.get_by_role("tab", name="Carte")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#vue-carte")).to_be_visible()
+    expect(page.locator("#vue-liste")).to_be_hidden()
+    # Leaflet measured a real box: its panes hold the markers, its zoom buttons are drawn.
+    expect(page.locator("#tour-map.leaflet-container")).to_be_visible()
+    expect(page.locator("#tour-map svg path.marker-stop")).to_be_visible()
+    expect(page.locator("#tour-map .leaflet-control-zoom-in")).to_be_visible()
+    box = box_of(page, "#tour-map")
+    assert box["width"] > 200 and box["height"] > 200
+    svg = box_of(page, "#tour-map .leaflet-overlay-pane svg")
+    assert svg["width"] > 0 and svg["height"] > 0
+    # The stop's marker lies inside the map, not at its corner as with a map sized 0 × 0.
+    marker = box_of(page, "#tour-map svg path.marker-stop")
+    assert box["x"] < marker["x"] < box["x"] + box["width"]
+    assert box["y"] < marker["y"] < box["y"] + box["height"]
+
+    expect(page.locator("#vue-carte .fi-map-nojs")).to_be_hidden()
+
+    page.get_by_role("tab", name="Calendrier").click()
+    expect(page.locator("#vue-calendrier")).to_be_visible()
+    expect(page.locator("#vue-carte")).to_be_hidden()
+
+
+def test_tour_page_keyboard_moves_between_tabs(new_page, world: World):
+    page = new_page()
+    page.goto(f"/tours/{world.tour_slug}/")
+    page.get_by_role("tab", name="Liste").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Calendrier")).to_be_focused()
+    expect(page.get_by_role("tab", name="Calendrier")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#vue-calendrier")).to_be_visible()
+
+
+def test_tour_page_without_javascript_shows_every_view(chromium, live_server, world: World):
+    context = chromium.browser().new_context(
+        base_url=live_server, locale="fr-FR", java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/tours/{world.tour_slug}/")
+        expect(page.get_by_role("tab")).to_have_count(0)  # buttons that would do nothing
+        for panel in ("#vue-liste", "#vue-calendrier", "#vue-carte"):
+            expect(page.locator(panel)).to_be_visible()
+        expect(page.get_by_role("heading", name="Calendrier", exact=True)).to_be_visible()
+        expect(page.get_by_role("heading", name="Carte", exact=True)).to_be_visible()
+        expect(page.locator("#vue-calendrier")).to_contain_text("Nantes Métropole")
+        # No empty map boxes: a sentence says where the stops are.
+        expect(page.locator("#tour-map")).to_be_hidden()
+        expect(page.locator("#vue-carte")).to_contain_text("La carte a besoin de JavaScript")
+    finally:
+        context.close()
 
 
 def test_language_switch_to_english_and_back(new_page, world: World):

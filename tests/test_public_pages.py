@@ -1,10 +1,11 @@
 """Public pages: what a visitor sees, and what they never see (drafts)."""
 
+import re
 from datetime import date
 
 from extensions import db
-from models import StopStatus, Territory, Tour, TourStop
-from tests.factories import make_stop
+from models import StopStatus, Territory, Tour, TourStop, WorkshopStatus
+from tests.factories import make_challenge, make_speaker, make_stop, make_workshop
 from tests.helpers import login, post_form, text_of
 
 
@@ -59,6 +60,36 @@ def test_tour_page_has_calendar_and_map_data(client, world):
     assert 'id="map-data"' in page
     assert "vendor/leaflet/leaflet.js" in page
     assert "OpenStreetMap" in page
+
+
+def test_tour_page_has_list_calendar_and_map_tabs_with_every_panel_in_the_page(client, world):
+    html = text_of(client.get(f"/tours/{world.tour_slug}/"))
+    tablist = html.split('role="tablist"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'role="tab"[^>]*>([^<]+)</button>', tablist) == [
+        "Liste",
+        "Calendrier",
+        "Carte",
+    ]
+    for key in ("liste", "calendrier", "carte"):
+        assert f'aria-controls="vue-{key}"' in tablist
+        assert re.search(rf'id="vue-{key}" class="fr-tabs__panel[^"]*" role="tabpanel"', html)
+    # Each panel's content is in the page, whichever tab is open.
+    assert f"/stops/{world.nantes_stop_id}" in html.split('id="vue-liste"', 1)[1]
+    calendar = html.split('id="vue-calendrier"', 1)[1].split('id="vue-carte"', 1)[0]
+    assert "fi-calendar" in calendar
+    assert 'id="tour-map"' in html.split('id="vue-carte"', 1)[1]
+    # The list is open first, only it.
+    assert html.count("fr-tabs__panel--selected") == 1
+    assert 'id="vue-liste" class="fr-tabs__panel fr-tabs__panel--selected"' in html
+
+
+def test_tour_page_changing_month_opens_the_calendar_tab(client, world):
+    html = text_of(client.get(f"/tours/{world.tour_slug}/?mois=2019-03"))
+    assert 'id="vue-calendrier" class="fr-tabs__panel fr-tabs__panel--selected"' in html
+    assert re.search(r'id="onglet-calendrier"[^>]*aria-selected="true"', html)
+    assert html.count("fr-tabs__panel--selected") == 1
+    # The calendar's own links keep to its tab.
+    assert "?mois=2019-02#calendrier" in html
 
 
 def test_tour_page_rejects_malformed_month(client, world):
@@ -120,3 +151,111 @@ def test_territory_with_only_a_draft_stop_is_still_to_visit_for_visitors(client,
     to_visit = page.split("Territoires à visiter", 1)[1].split("</ul>", 1)[0]
     assert "Clermont-Ferrand" in to_visit  # its only stop is a draft
     assert "Nantes Métropole" not in to_visit  # confirmed stop
+
+
+def card_titles(html: str) -> list[str]:
+    """The links of the DSFR cards' titles, in order: (href, text)."""
+    return re.findall(r'class="fr-card__title"><a href="([^"]+)">([^<]+)</a>', html)
+
+
+def test_stops_are_dsfr_cards_whose_title_link_covers_the_card(client, world):
+    for url in ("/", f"/tours/{world.tour_slug}/", "/territories/nantes"):
+        html = text_of(client.get(url))
+        assert (f"/stops/{world.nantes_stop_id}", "Nantes Métropole") in card_titles(html), url
+        card = html.split('id="etape-', 1)[1].split("</li>", 1)[0]
+        assert "fr-card fr-card--sm fr-enlarge-link" in card
+        assert "lundi 25 février 2019" in card
+
+
+def test_territories_are_dsfr_tags(client, world):
+    home = text_of(client.get("/"))
+    assert '<a class="fr-tag" href="/territories/mayotte">Mayotte</a>' in home
+    tour = text_of(client.get(f"/tours/{world.tour_slug}/"))
+    to_visit = tour.split("Territoires à visiter", 1)[1].split("</ul>", 1)[0]
+    assert '<a class="fr-tag" href="/territories/roubaix">Roubaix</a>' in to_visit
+
+
+def test_workshop_list_shows_cards_with_challenge_and_territory_tags(app, client, world):
+    workshop_id = make_workshop(app, world, title="Filière du réemploi")
+    html = text_of(client.get("/workshops/"))
+    assert card_titles(html) == [(f"/workshops/{workshop_id}", "Filière du réemploi")]
+    card = html.split('class="fr-card ', 1)[1].split("</ol>", 1)[0]
+    tags = re.findall(r'<p class="fr-tag fr-tag--sm[^"]*">([^<]+)</p>', card)
+    assert tags == ["Réemploi", "Nantes Métropole", "Roubaix"]
+    assert "2 places restantes" in card
+    # Filters are DSFR selects.
+    assert '<select class="fr-select" id="defi" name="defi">' in html
+    assert '<select class="fr-select" id="territoire" name="territoire">' in html
+
+
+def test_cancelled_workshop_shows_a_dsfr_error_badge(app, client, world):
+    workshop_id = make_workshop(app, world, status=WorkshopStatus.CANCELLED)
+    for url in ("/workshops/", f"/workshops/{workshop_id}"):
+        html = text_of(client.get(url))
+        assert re.search(
+            r'class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--error[^"]*">'
+            r"Annulé</span>",
+            html,
+        ), url
+
+
+def breadcrumb_of(html: str) -> tuple[list[tuple[str, str]], str]:
+    """The DSFR breadcrumb's links (href, label) and its current page's label."""
+    nav = html.split('class="fr-breadcrumb', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a class="fr-breadcrumb__link" href="([^"]+)">([^<]+)</a>', nav)
+    current = re.findall(r'<a class="fr-breadcrumb__link" aria-current="page">([^<]+)</a>', nav)
+    assert len(current) == 1
+    return links, current[0]
+
+
+def test_detail_pages_have_a_dsfr_breadcrumb_ending_on_the_current_page(app, client, world):
+    speaker_id = make_speaker(app, "Camille Martin")
+    workshop_id = make_workshop(app, world, title="Filière du réemploi")
+    expected = {
+        f"/stops/{world.nantes_stop_id}": (
+            [("/", "Accueil"), (f"/tours/{world.tour_slug}/", "Tournée de test")],
+            "Étape : Nantes Métropole",
+        ),
+        "/territories/nantes": (
+            [("/", "Accueil"), ("/territories/", "Territoires")],
+            "Nantes Métropole",
+        ),
+        f"/speakers/{speaker_id}": (
+            [("/", "Accueil"), ("/speakers/", "Intervenant·es")],
+            "Camille Martin",
+        ),
+        f"/workshops/{workshop_id}": (
+            [("/", "Accueil"), ("/workshops/", "Ateliers inter-territoires")],
+            "Filière du réemploi",
+        ),
+    }
+    for url, trail in expected.items():
+        html = text_of(client.get(url))
+        assert breadcrumb_of(html) == trail, url
+        assert 'class="breadcrumb"' not in html
+
+
+def test_stop_territory_and_workshop_pages_have_a_side_column(app, client, world):
+    workshop_id = make_workshop(app, world)
+    for url, side in (
+        (f"/stops/{world.nantes_stop_id}", "Infos pratiques"),
+        ("/territories/nantes", "En bref"),
+        (f"/workshops/{workshop_id}", "S’inscrire"),
+    ):
+        html = text_of(client.get(url))
+        grid = html.split('<div class="fr-grid-row fr-grid-row--gutters">', 1)[1]
+        main, aside = grid.split('class="fr-col-12 fr-col-md-', 2)[1:3]
+        assert main.startswith(("8", "7")), url
+        assert aside.startswith(("4", "5")) and side in aside, url
+
+
+def test_territory_list_is_a_dsfr_table_with_challenges_as_tags(app, client, world):
+    make_challenge(app, "Réemploi", "reemploi", shared_by=[world.territory["nantes"]])
+    html = text_of(client.get("/territories/"))
+    assert '<div class="fr-table fr-table--no-scroll-shadow fi-territories">' in html
+    assert re.search(r"<caption>\d+ territoires labellisés</caption>", html)
+    assert '<th scope="row"><a href="/territories/nantes">Nantes Métropole</a></th>' in html
+    assert re.search(
+        r'<a class="fr-tag fr-tag--sm" href="/workshops/\?defi=reemploi"[^>]*>Réemploi</a>', html
+    )
+    assert breadcrumb_of(html) == ([("/", "Accueil")], "Territoires")

@@ -29,7 +29,8 @@ from services.local_time import (
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 20
+# A multiple of 2 and 3: the cards fill every row of the grid on a tablet and a desktop.
+PAGE_SIZE = 24
 
 
 @dataclass

@@ -76,15 +76,51 @@
     return items.filter(function (item) { return item.overseas === overseas; });
   }
 
-  draw(baseMap(mainElement, { scrollWheelZoom: false }),
-       split(data.stops, false), split(data.territories, false), [46.6, 2.4], 5);
+  var maps = [];
 
-  var overseasStops = split(data.stops, true);
-  var overseasTerritories = split(data.territories, true);
-  if (insetElement && (overseasStops.length || overseasTerritories.length)) {
-    draw(baseMap(insetElement, { scrollWheelZoom: false, zoomControl: false, attributionControl: false }),
-         overseasStops, overseasTerritories, [-12.8, 45.15], 9);
-  } else if (insetElement) {
-    insetElement.hidden = true;
+  function build() {
+    var main = baseMap(mainElement, { scrollWheelZoom: false });
+    maps.push(main);
+    draw(main, split(data.stops, false), split(data.territories, false), [46.6, 2.4], 5);
+
+    var overseasStops = split(data.stops, true);
+    var overseasTerritories = split(data.territories, true);
+    if (insetElement && (overseasStops.length || overseasTerritories.length)) {
+      var inset = baseMap(insetElement, { scrollWheelZoom: false, zoomControl: false, attributionControl: false });
+      maps.push(inset);
+      draw(inset, overseasStops, overseasTerritories, [-12.8, 45.15], 9);
+    } else if (insetElement) {
+      insetElement.hidden = true;
+    }
+  }
+
+  // In a tab (DSFR), the map is built the first time its panel is shown, then told its size
+  // each time it is shown again: Leaflet measures its box only when asked.
+  var panel = mainElement.closest(".fr-tabs__panel");
+  var SELECTED = "fr-tabs__panel--selected";
+
+  function shown() {
+    if (!maps.length) {
+      build();
+    } else {
+      maps.forEach(function (map) { map.invalidateSize(); });
+    }
+  }
+
+  function isShown() {
+    return !panel || panel.classList.contains(SELECTED) ||
+      !document.documentElement.classList.contains("fi-js");
+  }
+
+  if (isShown()) {
+    shown();
+  }
+  if (panel) {
+    panel.addEventListener("dsfr.disclose", shown);
+    if (window.MutationObserver) {
+      new MutationObserver(function () {
+        if (panel.classList.contains(SELECTED)) { shown(); }
+      }).observe(panel, { attributes: true, attributeFilter: ["class"] });
+    }
   }
 })();

@@ -58,7 +58,9 @@ def speaker_count(app) -> int:
 
 def listed_names(response) -> list[str]:
     """The names in the list's table, in order."""
-    return re.findall(r'<td><a href="/speakers/\d+">([^<]*)</a></td>', text_of(response))
+    return re.findall(
+        r'class="fr-card__title fr-h6"><a href="/speakers/\d+">([^<]*)</a>', text_of(response)
+    )
 
 
 def speaker_form(**extra) -> dict:
@@ -72,16 +74,33 @@ NANTES_TABLE = (utc(2019, 2, 25, 9, 30), utc(2019, 2, 25, 10, 30))  # 10:30–11
 # Public list ------------------------------------------------------------------------------
 
 
-def test_speaker_list_shows_20_per_page_and_the_rest_on_page_two(app, client, world):
-    for n in range(25):
+def test_speaker_list_shows_24_cards_per_page_and_the_rest_on_page_two(app, client, world):
+    for n in range(29):
         make_speaker(app, f"Intervenant {n:02d}", organisation="Structure")
     first = client.get("/speakers/")
     assert first.status_code == 200
-    assert len(listed_names(first)) == 20
+    assert len(listed_names(first)) == 24
     assert listed_names(first)[0] == "Intervenant 00"
-    assert 'href="/speakers/?page=2"' in first.get_data(as_text=True)
+    html = first.get_data(as_text=True)
+    assert 'class="fr-card fr-card--sm fr-card--no-arrow fr-enlarge-link' in html
+    # The DSFR pagination: page 1 is the current one, page 2 and "next" lead to page two.
+    nav = html.split('class="fr-pagination', 1)[1].split("</nav>", 1)[0]
+    assert re.search(r'aria-current="page"[^>]*>1</a>', nav)
+    assert 'href="/speakers/?page=2" title="Page 2">2</a>' in nav
+    assert re.search(r'rel="next" href="/speakers/\?page=2"', nav)
+    assert 'aria-disabled="true" role="link">Page précédente</a>' in nav
     second = client.get("/speakers/?page=2")
-    assert listed_names(second) == [f"Intervenant {n}" for n in range(20, 25)]
+    assert listed_names(second) == [f"Intervenant {n}" for n in range(24, 29)]
+    nav = text_of(second).split('class="fr-pagination', 1)[1].split("</nav>", 1)[0]
+    assert re.search(r'aria-current="page"[^>]*>2</a>', nav)
+    assert re.search(r'rel="prev" href="/speakers/\?page=1"', nav)
+    assert "Page 2 sur 2." in text_of(second)
+    assert "<title>Intervenant·es – page 2" in text_of(second)
+
+
+def test_speaker_list_on_one_page_has_no_pagination(app, client, world):
+    make_speaker(app, "Camille Martin")
+    assert "fr-pagination" not in text_of(client.get("/speakers/"))
 
 
 def test_speaker_search_filters_by_name_and_organisation_ignoring_case(app, client, world):
@@ -94,11 +113,11 @@ def test_speaker_search_filters_by_name_and_organisation_ignoring_case(app, clie
 
 
 def test_speaker_search_pagination_links_keep_the_query(app, client, world):
-    for n in range(22):
+    for n in range(26):
         make_speaker(app, f"Bénévole {n:02d}")
     make_speaker(app, "Quelqu’un d’autre")
     page = client.get("/speakers/?q=b%C3%A9n%C3%A9vole")
-    assert len(listed_names(page)) == 20
+    assert len(listed_names(page)) == 24
     html = page.get_data(as_text=True)
     assert re.search(r'href="/speakers/\?q=b[^"]*&amp;page=2"', html)
     assert len(listed_names(client.get("/speakers/?q=bénévole&page=2"))) == 2
@@ -120,7 +139,7 @@ def test_speaker_list_empty_state_when_there_are_none(client, world):
 def test_speaker_list_malformed_page_is_400(client, world, page):
     response = client.get(f"/speakers/?page={page}")
     assert response.status_code == 400
-    assert "Numéro de page invalide" in text_of(response)
+    assert "Numéro de page invalide : indiquez un nombre entier à partir de 1" in text_of(response)
 
 
 def test_speaker_list_page_past_the_end_links_back_to_page_one(app, client, world):
@@ -231,7 +250,8 @@ def test_profile_engagements_are_in_date_order_and_link_to_their_stops(app, clie
     assert nantes < roubaix
     assert "Modération" in public and "table ronde « Entreprendre autrement »" in public
     assert "Accueil" in public
-    assert f'href="/stops/{world.nantes_stop_id}"' in public
+    # A round table's card leads to the table on its stop's page.
+    assert re.search(rf'href="/stops/{world.nantes_stop_id}#table-ronde-\d+"', public)
     assert f'href="/stops/{roubaix_id}"' in public
     # The draft stop is the organisers' business only.
     assert f'href="/stops/{world.clermont_draft_id}"' not in public
