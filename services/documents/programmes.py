@@ -16,7 +16,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Speaker, TourStop, Workshop
 from models.speaker import search_key
-from services.local_time import hours, long_date, when
+from services.local_time import hours, long_date, today_in_france, when
 from services.planning import tours
 from services.registration import registrations, workshops
 from services.text import french_typography as text_typography
@@ -163,16 +163,25 @@ class _Appearances:
         ]
 
 
-def _seats(workshop: Workshop, seats_left: int) -> str:
+def print_day() -> str:
+    """The day a document is printed, in Paris: "1er décembre 2026". Counts that change
+    after printing (seats left) are dated with it, so paper never passes them off as live;
+    the documents' ETag includes it, so a copy is rendered again the next day."""
+    return _day(today_in_france())
+
+
+def _seats(workshop: Workshop, seats_left: int, as_of: str) -> str:
     if workshop.is_cancelled:
         return "Atelier annulé"
     if seats_left == 0:
-        return f"Complet ({_count(workshop.capacity, 'place', 'places')}) : liste d’attente"
-    return f"{_count(seats_left, 'place restante', 'places restantes')} sur {workshop.capacity}"
+        places = _count(workshop.capacity, "place", "places")
+        return f"Complet au {as_of} ({places}) : liste d’attente"
+    left = _count(seats_left, "place restante", "places restantes")
+    return f"{left} sur {workshop.capacity} au {as_of}"
 
 
 def _workshop_view(
-    workshop: Workshop, confirmed: int, people: _Appearances, section: str
+    workshop: Workshop, confirmed: int, people: _Appearances, section: str, as_of: str
 ) -> WorkshopView:
     seats_left = workshop.seats_left_after(confirmed)
     return WorkshopView(
@@ -190,14 +199,18 @@ def _workshop_view(
         online=bool(workshop.online_url),
         capacity=workshop.capacity,
         seats_left=seats_left,
-        seats=french_typography(_seats(workshop, seats_left)),
+        seats=french_typography(_seats(workshop, seats_left, as_of)),
         description=paragraphs(workshop.description),
         facilitators=[people.line(s, "Animation", section) for s in workshop.facilitators],
     )
 
 
 def _stop_view(
-    stop: TourStop, attached: list[Workshop], confirmed: dict[int, int], people: _Appearances
+    stop: TourStop,
+    attached: list[Workshop],
+    confirmed: dict[int, int],
+    people: _Appearances,
+    as_of: str,
 ) -> StopView:
     """A stop's section; speakers get their anchors in the order the section prints them."""
     zone = stop.territory.timezone
@@ -230,7 +243,7 @@ def _stop_view(
         description=paragraphs(stop.description),
         speakers=speakers,
         round_tables=tables,
-        workshops=[_workshop_view(w, confirmed[w.id], people, section) for w in attached],
+        workshops=[_workshop_view(w, confirmed[w.id], people, section, as_of) for w in attached],
     )
 
 
@@ -253,17 +266,18 @@ def tour_programme(tour) -> dict:
         listed = _public_workshops(tour)
         confirmed = registrations.confirmed_counts([w.id for w in listed])
         people = _Appearances()
+        as_of = print_day()
         stop_ids = {stop.id for stop in stops}
         by_stop: dict[int, list[Workshop]] = {}
         for workshop in listed:
             if workshop.stop_id in stop_ids:
                 by_stop.setdefault(workshop.stop_id, []).append(workshop)
         stop_views = [
-            _stop_view(stop, by_stop.get(stop.id, []), confirmed, people) for stop in stops
+            _stop_view(stop, by_stop.get(stop.id, []), confirmed, people, as_of) for stop in stops
         ]
         # Workshops at no stop, or at a stop not public yet (its own place is printed).
         others = [
-            _workshop_view(w, confirmed[w.id], people, "other-workshops")
+            _workshop_view(w, confirmed[w.id], people, "other-workshops", as_of)
             for w in listed
             if w.stop_id not in stop_ids
         ]
@@ -281,6 +295,7 @@ def tour_programme(tour) -> dict:
         return {
             "tour_title": french_typography(tour.title),
             "tour_dates": _tour_dates(tour),
+            "as_of": as_of,
             "tour_principal": french_typography(tour.principal),
             "tour_description": paragraphs(tour.description),
             "summary": summary,
@@ -295,7 +310,9 @@ def stop_programme(stop) -> dict:
     with force_locale("fr"):
         attached = [w for w in _public_workshops(stop.tour) if w.stop_id == stop.id]
         confirmed = registrations.confirmed_counts([w.id for w in attached])
+        as_of = print_day()
         return {
             "tour_title": french_typography(stop.tour.title),
-            "stop": _stop_view(stop, attached, confirmed, _Appearances()),
+            "as_of": as_of,
+            "stop": _stop_view(stop, attached, confirmed, _Appearances(), as_of),
         }

@@ -17,11 +17,13 @@ from sqlalchemy import func, select
 from extensions import db
 from models import FeedRevision, Workshop
 from services.caching import RenderedCache
+from services.local_time import today_in_france
 
 STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
 # The base URL of documents while rendering: only /static/ under it is ever served.
 PRINT_BASE = "https://print.invalid/"
-DOCUMENT_FORMAT = "2"  # 2: programmes no longer print online meeting links
+# 2: programmes no longer print online meeting links; 3: seats left are dated.
+DOCUMENT_FORMAT = "3"
 
 rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
 
@@ -90,5 +92,9 @@ def data_version(workshop_ids: list[int] | None = None) -> str:
 
 
 def document_etag(kind: str, key: str, version: str) -> str:
-    digest = hashlib.sha256(f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}".encode()).hexdigest()
+    """The version of a document: its format, what it shows, and the day it is printed
+    (seats left are dated with it)."""
+    printed = today_in_france().isoformat()
+    key_text = f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}|{printed}"
+    digest = hashlib.sha256(key_text.encode()).hexdigest()
     return f'"{digest[:40]}"'

@@ -1,0 +1,199 @@
+"""The printed tour programme as paper: the seats left are dated with the print day. Every
+test renders the real PDF with WeasyPrint and reads it back with pypdf."""
+
+import re
+from datetime import date
+
+import pytest
+
+from extensions import db
+from models import (
+    ParticipantRole,
+    Registration,
+    RegistrationStatus,
+    Territory,
+    TerritoryKind,
+    Tour,
+    TourStop,
+    WorkshopStatus,
+)
+from services.documents import programmes, rendering
+from tests.factories import (
+    add_challenge,
+    add_round_table,
+    add_speaker,
+    add_stop_speaker,
+    add_workshop,
+    make_stop,
+)
+from tests.helpers import pdf_texts, read_pdf, utc
+
+TOUR_PDF = "/tours/tournee-test/programme.pdf"
+MM = 72 / 25.4
+# The page area of print.css's @page: 22 mm top margin, 20 mm bottom margin.
+TOP_MARGIN, BOTTOM_MARGIN = 22 * MM, 20 * MM
+LONG_TITLE = "Haut-Commissaire à l’économie sociale et solidaire et à l’innovation sociale"
+PRINT_DAY = date(2026, 12, 1)
+
+# Stops of different lengths, so that sections end anywhere on a page: (name, paragraphs of
+# description, round tables, panelists per table).
+STOPS = [
+    ("Angers Loire Métropole", 1, 1, 3),
+    ("Bordeaux Métropole", 3, 2, 4),
+    ("Région Bretagne", 0, 1, 5),
+    ("Dijon Métropole", 2, 0, 0),
+    ("Grenoble-Alpes Métropole", 4, 2, 3),
+    ("Lille Métropole", 1, 1, 4),
+    ("Lyon Métropole", 2, 2, 2),
+    ("Marseille Provence", 0, 1, 3),
+    ("Montpellier Méditerranée", 3, 1, 5),
+    ("Région Occitanie", 1, 2, 4),
+]
+PARAGRAPH = (
+    "Les structures du collectif présentent leurs projets aux entreprises du territoire et "
+    "aux habitantes et habitants qui veulent s’engager dans l’économie sociale et solidaire. "
+) * 3
+
+
+@pytest.fixture
+def print_day(monkeypatch):
+    """The documents are printed on 1 December 2026 (in Paris)."""
+    monkeypatch.setattr(programmes, "today_in_france", lambda: PRINT_DAY)
+    monkeypatch.setattr(rendering, "today_in_france", lambda: PRINT_DAY)
+    return PRINT_DAY
+
+
+@pytest.fixture
+def long_tour(app, world, print_day):
+    """Ten public stops from March to December 2019, with round tables of several speakers;
+    the High Commissioner (a long title) speaks at every stop, so his index line lists many
+    pages. Workshops: one at the first stop with 2 of its 5 seats taken, a full one at no
+    stop in January 2020 (after the tour's end date), one in January 2019 (before its start
+    date), and a cancelled one in 2021 (printed as cancelled)."""
+    with app.app_context():
+        tour = db.session.get(Tour, world.tour_id)
+        itier = add_speaker("Christophe Itier", title=LONG_TITLE)
+        people = [
+            add_speaker(
+                f"{first} {last}",
+                title="Directrice de la coopérative d’activité et d’emploi du territoire",
+                organisation=f"Structure {n}",
+            )
+            for n, (first, last) in enumerate(
+                zip(
+                    ["Anne", "Bruno", "Chloé", "David", "Émilie", "Farid", "Gaëlle", "Hugo"],
+                    ["Arnaud", "Benoît", "Carré", "Dupont", "Étienne", "Faure", "Garnier", "Huet"],
+                    strict=True,
+                )
+            )
+        ]
+        stops = []
+        for number, (name, paragraphs, tables, panelists) in enumerate(STOPS):
+            territory = Territory(
+                name=name,
+                slug=f"etape-{number}",
+                kind=TerritoryKind.METROPOLIS,
+                latitude=45.0,
+                longitude=2.0,
+                timezone="Europe/Paris",
+            )
+            db.session.add(territory)
+            stop = make_stop(
+                tour,
+                territory,
+                date(2019, 3 + number, 10),
+                "09:00",
+                "17:00",
+                venue_name=f"Lieu {number}",
+                description="\n\n".join([PARAGRAPH] * paragraphs),
+            )
+            add_stop_speaker(stop, itier, ParticipantRole.KEYNOTE)
+            for table in range(tables):
+                add_round_table(
+                    stop,
+                    f"Table ronde {table + 1} de {name}",
+                    f"{10 + 2 * table}:00",
+                    f"{11 + 2 * table}:30",
+                    [
+                        (people[(number + table + k) % len(people)], ParticipantRole.PANELIST)
+                        for k in range(panelists)
+                    ],
+                    description=PARAGRAPH,
+                )
+            stops.append(stop)
+        challenge = add_challenge("Mobilités", "mobilites")
+        at_first = add_workshop(
+            world,
+            title="Atelier de l’étape",
+            challenge=challenge,
+            stop=stops[0],
+            starts_at=utc(2019, 3, 10, 14),
+            ends_at=utc(2019, 3, 10, 16),
+            capacity=5,
+        )
+        full = add_workshop(
+            world,
+            title="Atelier complet de janvier",
+            challenge=challenge,
+            host="roubaix",
+            starts_at=utc(2020, 1, 14, 13),
+            ends_at=utc(2020, 1, 14, 16),
+            capacity=1,
+        )
+        add_workshop(
+            world,
+            title="Atelier d’ouverture",
+            challenge=challenge,
+            host="roubaix",
+            starts_at=utc(2019, 1, 8, 13),
+            ends_at=utc(2019, 1, 8, 16),
+            capacity=10,
+        )
+        add_workshop(
+            world,
+            title="Atelier annulé de 2021",
+            challenge=challenge,
+            host="roubaix",
+            starts_at=utc(2021, 6, 1, 13),
+            ends_at=utc(2021, 6, 1, 16),
+            capacity=10,
+            status=WorkshopStatus.CANCELLED,
+        )
+        for n, workshop in enumerate([at_first, at_first, full]):
+            db.session.add(
+                Registration(
+                    workshop=workshop,
+                    name=f"Personne {n}",
+                    email=f"personne{n}@test.example",
+                    token=f"jeton-{n}",
+                    status=RegistrationStatus.CONFIRMED,
+                    consented_at=utc(2018, 12, 1),
+                )
+            )
+        db.session.commit()
+        return {"speakers": ["Christophe Itier"] + [p.name for p in people]}
+
+
+def test_seats_left_are_dated_with_the_print_day(app, client, world, long_tour):
+    text = "\n".join(pdf_texts(read_pdf(client.get(TOUR_PDF))))
+    assert "3 places restantes sur 5 au 1er décembre 2026" in text
+    assert "Complet au 1er décembre 2026 (1 place) : liste d’attente" in text
+    assert "Programme imprimé le 1er décembre 2026." in text
+    # No count left undated.
+    assert len(re.findall(r"places? restantes? sur \d+", text)) == len(
+        re.findall(r"places? restantes? sur \d+ au 1er décembre 2026", text)
+    )
+    assert "Atelier annulé" in text
+    with app.app_context():
+        stop_id = db.session.scalars(
+            db.select(TourStop.id).where(TourStop.venue_name == "Lieu 0")
+        ).one()
+    stop = "\n".join(pdf_texts(read_pdf(client.get(f"/stops/{stop_id}/programme.pdf"))))
+    assert "3 places restantes sur 5 au 1er décembre 2026" in stop
+
+
+def test_the_next_day_the_programme_is_another_version(client, world, monkeypatch):
+    monkeypatch.setattr(rendering, "today_in_france", lambda: date(2026, 12, 1))
+    first = client.get(TOUR_PDF).headers["ETag"]
+    monkeypatch.setattr(rendering, "today_in_france", lambda: date(2026, 12, 2))
+    assert client.get(TOUR_PDF, headers={"If-None-Match": first}).status_code == 200
