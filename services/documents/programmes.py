@@ -125,22 +125,31 @@ class IndexEntry:
     detail: str
     anchors: list[str]
 
+    def pages(self, anchor_pages: dict[str, int]) -> list[tuple[int, str]]:
+        """The distinct pages of the speaker's appearances, in order, each with the first
+        anchor on it: "3, 5", never "3, 3" when two sections share a page."""
+        found: dict[int, str] = {}
+        for anchor in self.anchors:
+            if anchor in anchor_pages:
+                found.setdefault(anchor_pages[anchor], anchor)
+        return sorted(found.items())
+
 
 class _Appearances:
-    """Every appearance of a speaker in a document gets its own anchor, in document order.
-    The speaker index links to the first appearance in each section (a stop, the other
-    workshops): a section starts a page, so one speaker listed twice at a stop is one page
-    in the index, not the same page twice."""
+    """Every appearance of a speaker in a document gets its own anchor, in document order,
+    and the speaker index knows them all. Sections flow one after another (a stop no longer
+    starts a page), so which appearances share a page is only known once laid out: the
+    renderer reads their pages and the index prints each page once (IndexEntry.pages)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._counts: dict[int, int] = {}
-        self._indexed: dict[int, dict[str, str]] = {}
+        self._anchors: dict[int, list[str]] = {}
         self._speakers: dict[int, Speaker] = {}
 
-    def line(self, speaker: Speaker, role: str, section: str) -> PersonLine:
+    def line(self, speaker: Speaker, role: str) -> PersonLine:
         self._counts[speaker.id] = self._counts.get(speaker.id, 0) + 1
         anchor = f"speaker-{speaker.id}-{self._counts[speaker.id]}"
-        self._indexed.setdefault(speaker.id, {}).setdefault(section, anchor)
+        self._anchors.setdefault(speaker.id, []).append(anchor)
         self._speakers[speaker.id] = speaker
         return PersonLine(
             name=french_typography(speaker.name),
@@ -157,7 +166,7 @@ class _Appearances:
             IndexEntry(
                 name=french_typography(s.name),
                 detail=french_typography(s.title),
-                anchors=list(self._indexed[s.id].values()),
+                anchors=self._anchors[s.id],
             )
             for s in speakers
         ]
@@ -181,7 +190,7 @@ def _seats(workshop: Workshop, seats_left: int, as_of: str) -> str:
 
 
 def _workshop_view(
-    workshop: Workshop, confirmed: int, people: _Appearances, section: str, as_of: str
+    workshop: Workshop, confirmed: int, people: _Appearances, as_of: str
 ) -> WorkshopView:
     seats_left = workshop.seats_left_after(confirmed)
     return WorkshopView(
@@ -201,7 +210,7 @@ def _workshop_view(
         seats_left=seats_left,
         seats=french_typography(_seats(workshop, seats_left, as_of)),
         description=paragraphs(workshop.description),
-        facilitators=[people.line(s, "Animation", section) for s in workshop.facilitators],
+        facilitators=[people.line(s, "Animation") for s in workshop.facilitators],
     )
 
 
@@ -214,8 +223,7 @@ def _stop_view(
 ) -> StopView:
     """A stop's section; speakers get their anchors in the order the section prints them."""
     zone = stop.territory.timezone
-    section = f"stop-{stop.id}"
-    speakers = [people.line(link.speaker, link.role_label, section) for link in stop.speakers]
+    speakers = [people.line(link.speaker, link.role_label) for link in stop.speakers]
     tables = [
         RoundTableView(
             id=table.id,
@@ -224,7 +232,7 @@ def _stop_view(
             room=french_typography(table.room),
             challenge=french_typography(table.challenge.name) if table.challenge else "",
             description=paragraphs(table.description),
-            people=[people.line(p.speaker, p.role_label, section) for p in table.participants],
+            people=[people.line(p.speaker, p.role_label) for p in table.participants],
         )
         for table in sorted(stop.round_tables, key=lambda t: (t.starts_at, t.id))
     ]
@@ -243,7 +251,7 @@ def _stop_view(
         description=paragraphs(stop.description),
         speakers=speakers,
         round_tables=tables,
-        workshops=[_workshop_view(w, confirmed[w.id], people, section, as_of) for w in attached],
+        workshops=[_workshop_view(w, confirmed[w.id], people, as_of) for w in attached],
     )
 
 
@@ -277,7 +285,7 @@ def tour_programme(tour) -> dict:
         ]
         # Workshops at no stop, or at a stop not public yet (its own place is printed).
         others = [
-            _workshop_view(w, confirmed[w.id], people, "other-workshops", as_of)
+            _workshop_view(w, confirmed[w.id], people, as_of)
             for w in listed
             if w.stop_id not in stop_ids
         ]

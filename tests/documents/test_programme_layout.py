@@ -1,5 +1,7 @@
-"""The printed tour programme as paper: the seats left are dated with the print day. Every
-test renders the real PDF with WeasyPrint and reads it back with pypdf."""
+"""The printed tour programme as paper: stops flow one after another (no half-empty page),
+the speaker index keeps each page list on its speaker's line, and the seats left are dated
+with the print day. Every test renders the real PDF with WeasyPrint and reads it back
+with pypdf."""
 
 import re
 from datetime import date
@@ -172,6 +174,77 @@ def long_tour(app, world, print_day):
             )
         db.session.commit()
         return {"speakers": ["Christophe Itier"] + [p.name for p in people]}
+
+
+def filled_height(page) -> float:
+    """How far down its page area a page's text reaches, from 0 (nothing) to 1 (the foot).
+
+    The measure is the lowest text baseline pypdf sees in the page area (the running header
+    and the footer, in the margins, are left out), relative to the area's height. A page
+    is half empty when its text stops before the middle: exactly what a break forced after
+    a short section leaves. It does not depend on fonts, line heights or how pypdf groups
+    text into lines (counting lines would), and a page of normal flowing text reaches the
+    foot, less at most one block kept whole (a round table, a workshop) that moved on."""
+    height = float(page.mediabox.height)
+    top, bottom = height - TOP_MARGIN, BOTTOM_MARGIN
+    baselines = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if bottom < y < top:
+                baselines.append(y)
+
+    page.extract_text(visitor_text=visit)
+    return (top - min(baselines)) / (top - bottom) if baselines else 0.0
+
+
+def lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def test_tour_programme_has_no_half_empty_page_but_the_last(client, long_tour):
+    reader = read_pdf(client.get(TOUR_PDF))
+    pages = pdf_texts(reader)
+    assert len(pages) >= 6  # enough to tell flowing sections from sections starting pages
+    fills = [filled_height(page) for page in reader.pages]
+    for number, fill in enumerate(fills[:-1], 1):
+        assert fill >= 0.5, (number, [round(f, 2) for f in fills])
+    # Sections flow: some page ends a stop and begins the next one.
+    headings = [name for name, *_ in STOPS]
+    assert any(sum(f"\n{name}\n" in f"\n{page}\n" for name in headings) >= 2 for page in pages)
+
+
+def test_a_stop_heading_is_never_alone_at_the_foot_of_a_page(client, long_tour):
+    """The stop's head (heading, date, facts) is kept whole, and with what follows it
+    (break-after: avoid): its description or its speakers are on the heading's page."""
+    pages = pdf_texts(read_pdf(client.get(TOUR_PDF)))
+    for number, (name, *_) in enumerate(STOPS):
+        heading = re.compile(rf"^{re.escape(name)}$", re.M)
+        page = next(p for p in pages if heading.search(p))
+        assert f"Lieu {number}" in page, name
+        after = page[heading.search(page).end() :]
+        assert "Les structures du collectif" in after or "Intervenant·es de l’étape" in after, name
+
+
+def test_index_page_numbers_stay_on_the_line_of_the_speaker_name(client, long_tour):
+    pages = pdf_texts(read_pdf(client.get(TOUR_PDF)))
+    start = next(n for n, page in enumerate(pages) if "\nIndex des intervenant·es\n" in page)
+    index = lines("\n".join(pages[start:]))
+    index = index[index.index("Index des intervenant·es") :]
+    for name in long_tour["speakers"]:
+        line = next(line for line in index if line.startswith(name))
+        entry = re.fullmatch(re.escape(name) + r" ?\.{3,} ?(\d+(?:, \d+)*)", line)
+        assert entry, (name, line)
+        numbers = [int(n) for n in entry.group(1).split(", ")]
+        assert numbers == sorted(set(numbers)), (name, numbers)  # each page once, in order
+        for number in numbers:
+            assert name in pages[number - 1], (name, number)
+    # The High Commissioner speaks at every stop: many pages, still on his line; his long
+    # title on the next one.
+    itier = next(line for line in index if line.startswith("Christophe Itier"))
+    assert len(itier.split(",")) >= 5
+    assert index[index.index(itier) + 1].startswith("Haut-Commissaire")
 
 
 def test_seats_left_are_dated_with_the_print_day(app, client, world, long_tour):
