@@ -8,7 +8,7 @@ the templates only print them, and Jinja escapes every one of them.
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
@@ -259,8 +259,29 @@ def _public_workshops(tour) -> list[Workshop]:
     return [w for w in workshops.all_workshops(tour) if w.is_public]
 
 
-def _tour_dates(tour) -> str:
-    start, end = tour.start_date, tour.end_date
+def _local_days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The first and last day a session takes, in its own zone's time (the datetimes are
+    local); one ending at midnight ends the day before."""
+    last = end.date()
+    if end.time() == datetime.min.time() and end > start:
+        last = (end - timedelta(days=1)).date()
+    return start.date(), last
+
+
+def _printed_days(stops: list[TourStop], listed: list[Workshop]) -> tuple[date, date] | None:
+    """The first and last day of what the document prints as taking place: its stops and
+    workshops not cancelled (all of them if every one is cancelled); None if it prints none."""
+    spans = [(s, s.local_start, s.local_end) for s in stops] + [
+        (w, w.local_start, w.local_end) for w in listed
+    ]
+    held = [span for span in spans if not span[0].is_cancelled] or spans
+    if not held:
+        return None
+    days = [_local_days(start, end) for _, start, end in held]
+    return min(first for first, _ in days), max(last for _, last in days)
+
+
+def _dates(start: date, end: date) -> str:
     if start == end:
         return f"Le {format_date(start, 'EEEE')} {_day(start)}"
     return f"Du {_day(start, with_year=start.year != end.year)} au {_day(end)}"
@@ -300,9 +321,12 @@ def tour_programme(tour) -> dict:
         open_workshops = sum(1 for w in listed if not w.is_cancelled)
         if open_workshops:
             summary.append(_count(open_workshops, "atelier", "ateliers"))
+        # The cover's dates cover everything printed, not the tour's own dates: a workshop
+        # outside them would contradict the cover.
+        days = _printed_days(stops, listed) or (tour.start_date, tour.end_date)
         return {
             "tour_title": french_typography(tour.title),
-            "tour_dates": _tour_dates(tour),
+            "tour_dates": _dates(*days),
             "as_of": as_of,
             "tour_principal": french_typography(tour.principal),
             "tour_description": paragraphs(tour.description),

@@ -1,7 +1,7 @@
 """The printed tour programme as paper: stops flow one after another (no half-empty page),
-the speaker index keeps each page list on its speaker's line, and the seats left are dated
-with the print day. Every test renders the real PDF with WeasyPrint and reads it back
-with pypdf."""
+the speaker index keeps each page list on its speaker's line, the cover's dates cover what
+is printed, and the seats left are dated with the print day. Every test renders the real
+PDF with WeasyPrint and reads it back with pypdf."""
 
 import re
 from datetime import date
@@ -245,6 +245,25 @@ def test_index_page_numbers_stay_on_the_line_of_the_speaker_name(client, long_to
     itier = next(line for line in index if line.startswith("Christophe Itier"))
     assert len(itier.split(",")) >= 5
     assert index[index.index(itier) + 1].startswith("Haut-Commissaire")
+
+
+def test_cover_dates_cover_every_printed_stop_and_workshop(client, long_tour):
+    """The tour runs from 1 February to 31 December 2019; a workshop printed in it is on
+    8 January 2019, another on 14 January 2020: the cover says so. The workshop cancelled in
+    2021 is printed as cancelled and takes place on no day: it does not stretch the dates."""
+    cover = pdf_texts(read_pdf(client.get(TOUR_PDF)))[0]
+    assert "Du 8 janvier 2019 au 14 janvier 2020" in cover
+    assert "31 décembre 2019" not in cover and "2021" not in cover
+
+
+def test_cover_dates_of_a_tour_with_nothing_printed_are_the_tour_dates(client, world):
+    with client.application.app_context():
+        db.session.add(
+            Tour(title="Vide", slug="vide", start_date=date(2020, 3, 1), end_date=date(2020, 3, 2))
+        )
+        db.session.commit()
+    cover = pdf_texts(read_pdf(client.get("/tours/vide/programme.pdf")))[0]
+    assert "Du 1er mars au 2 mars 2020" in cover
 
 
 def test_seats_left_are_dated_with_the_print_day(app, client, world, long_tour):
