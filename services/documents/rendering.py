@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from extensions import db
@@ -23,7 +24,8 @@ from services.local_time import today_in_france
 STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
 # The base URL of documents while rendering: only /static/ under it is ever served.
 PRINT_BASE = "https://print.invalid/"
-# 2: programmes no longer print online meeting links; 3: stops flow, seats left are dated.
+# 2: programmes no longer print online meeting links; 3: stops flow, seats left are dated,
+# the République française block on the cover.
 DOCUMENT_FORMAT = "3"
 
 rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
@@ -118,9 +120,10 @@ def data_version(workshop_ids: list[int] | None = None) -> str:
 
 
 def document_etag(kind: str, key: str, version: str) -> str:
-    """The version of a document: its format, what it shows, and the day it is printed
-    (seats left are dated with it)."""
-    printed = today_in_france().isoformat()
+    """The version of a document: its format, what it shows, and what it prints besides the
+    data: the day (seats left are dated with it) and whether it carries the State's
+    identity (STATE_IDENTITY)."""
+    printed = f"{today_in_france().isoformat()}|{int(current_app.config['STATE_IDENTITY'])}"
     key_text = f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}|{printed}"
     digest = hashlib.sha256(key_text.encode()).hexdigest()
     return f'"{digest[:40]}"'

@@ -1,7 +1,8 @@
 """The printed tour programme as paper: stops flow one after another (no half-empty page),
 the speaker index keeps each page list on its speaker's line, the cover's dates cover what
-is printed, and the seats left are dated with the print day. Every test renders the real
-PDF with WeasyPrint and reads it back with pypdf."""
+is printed, the seats left are dated with the print day, and the République française
+block follows STATE_IDENTITY. Every test renders the real PDF with WeasyPrint and reads it
+back with pypdf."""
 
 import re
 from datetime import date
@@ -289,3 +290,36 @@ def test_the_next_day_the_programme_is_another_version(client, world, monkeypatc
     first = client.get(TOUR_PDF).headers["ETag"]
     monkeypatch.setattr(rendering, "today_in_france", lambda: date(2026, 12, 2))
     assert client.get(TOUR_PDF, headers={"If-None-Match": first}).status_code == 200
+
+
+def fonts_of(reader) -> set[str]:
+    names = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+@pytest.mark.parametrize("identity", [True, False])
+def test_republique_francaise_block_follows_state_identity(
+    app, client, world, monkeypatch, identity
+):
+    monkeypatch.setitem(app.config, "STATE_IDENTITY", identity)
+    etag = client.get(TOUR_PDF).headers["ETag"]
+    for url in (TOUR_PDF, f"/stops/{world.nantes_stop_id}/programme.pdf"):
+        response = client.get(url)
+        reader = read_pdf(response)
+        first_page = pdf_texts(reader)[0]
+        marianne = any("Marianne" in name for name in fonts_of(reader))
+        if identity:
+            assert "RÉPUBLIQUE\nFRANÇAISE" in first_page, url
+            assert marianne, fonts_of(reader)  # in the State's typeface
+        else:
+            assert "RÉPUBLIQUE" not in first_page.upper(), url
+            assert not marianne
+        preview = client.get(url + "?format=html").get_data(as_text=True)
+        assert ('class="state-block"' in preview) is identity
+        assert ("print-identity.css" in preview) is identity
+    # Another setting, another document: not served as the same version.
+    monkeypatch.setitem(app.config, "STATE_IDENTITY", not identity)
+    assert client.get(TOUR_PDF, headers={"If-None-Match": etag}).status_code == 200
