@@ -40,7 +40,10 @@ def _document(
     workshop_ids: list[int] | None = None,
     private: bool = False,
     filename: str = "programme",
+    page_aware: bool = False,
 ):
+    """page_aware: the template prints real page numbers it is given as anchor_pages (the
+    speaker index), so the document is laid out a second time (rendering.render_pdf)."""
     cache_control = "private, no-store" if private else "public, max-age=300"
     if request.args.get("format") == "html":
         page = render_template(template, document_title=title, **context())
@@ -50,12 +53,24 @@ def _document(
     etag = rendering.document_etag(kind, key, rendering.data_version(workshop_ids))
     if not_modified(etag):
         return Response(status=304, headers={"ETag": etag, "Cache-Control": cache_control})
-    body = rendering.rendered_documents.get_or_render(
-        etag,
-        lambda: rendering.render_pdf(
-            render_template(template, document_title=title, **context()), title
-        ),
-    )
+
+    def render() -> bytes:
+        values = context()
+        return rendering.render_pdf(
+            render_template(template, document_title=title, **values),
+            title,
+            with_pages=(
+                (
+                    lambda pages: render_template(
+                        template, document_title=title, anchor_pages=pages, **values
+                    )
+                )
+                if page_aware
+                else None
+            ),
+        )
+
+    body = rendering.rendered_documents.get_or_render(etag, render)
     return Response(
         body,
         mimetype="application/pdf",
@@ -79,6 +94,7 @@ def tour_programme(slug: str):
         lambda: programmes.tour_programme(tour),
         workshop_ids=programmes.workshop_ids_of_tour(tour),
         filename=f"programme-{tour.slug}",
+        page_aware=True,
     )
 
 

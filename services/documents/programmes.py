@@ -8,7 +8,7 @@ the templates only print them, and Jinja escapes every one of them.
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from extensions import db
 from models import Speaker, TourStop, Workshop
 from models.speaker import search_key
-from services.local_time import hours, long_date, when
+from services.local_time import hours, long_date, today_in_france, when
 from services.planning import tours
 from services.registration import registrations, workshops
 from services.text import french_typography as text_typography
@@ -125,22 +125,31 @@ class IndexEntry:
     detail: str
     anchors: list[str]
 
+    def pages(self, anchor_pages: dict[str, int]) -> list[tuple[int, str]]:
+        """The distinct pages of the speaker's appearances, in order, each with the first
+        anchor on it: "3, 5", never "3, 3" when two sections share a page."""
+        found: dict[int, str] = {}
+        for anchor in self.anchors:
+            if anchor in anchor_pages:
+                found.setdefault(anchor_pages[anchor], anchor)
+        return sorted(found.items())
+
 
 class _Appearances:
-    """Every appearance of a speaker in a document gets its own anchor, in document order.
-    The speaker index links to the first appearance in each section (a stop, the other
-    workshops): a section starts a page, so one speaker listed twice at a stop is one page
-    in the index, not the same page twice."""
+    """Every appearance of a speaker in a document gets its own anchor, in document order,
+    and the speaker index knows them all. Sections flow one after another (a stop no longer
+    starts a page), so which appearances share a page is only known once laid out: the
+    renderer reads their pages and the index prints each page once (IndexEntry.pages)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._counts: dict[int, int] = {}
-        self._indexed: dict[int, dict[str, str]] = {}
+        self._anchors: dict[int, list[str]] = {}
         self._speakers: dict[int, Speaker] = {}
 
-    def line(self, speaker: Speaker, role: str, section: str) -> PersonLine:
+    def line(self, speaker: Speaker, role: str) -> PersonLine:
         self._counts[speaker.id] = self._counts.get(speaker.id, 0) + 1
         anchor = f"speaker-{speaker.id}-{self._counts[speaker.id]}"
-        self._indexed.setdefault(speaker.id, {}).setdefault(section, anchor)
+        self._anchors.setdefault(speaker.id, []).append(anchor)
         self._speakers[speaker.id] = speaker
         return PersonLine(
             name=french_typography(speaker.name),
@@ -157,22 +166,31 @@ class _Appearances:
             IndexEntry(
                 name=french_typography(s.name),
                 detail=french_typography(s.title),
-                anchors=list(self._indexed[s.id].values()),
+                anchors=self._anchors[s.id],
             )
             for s in speakers
         ]
 
 
-def _seats(workshop: Workshop, seats_left: int) -> str:
+def print_day() -> str:
+    """The day a document is printed, in Paris: "1er décembre 2026". Counts that change
+    after printing (seats left) are dated with it, so paper never passes them off as live;
+    the documents' ETag includes it, so a copy is rendered again the next day."""
+    return _day(today_in_france())
+
+
+def _seats(workshop: Workshop, seats_left: int, as_of: str) -> str:
     if workshop.is_cancelled:
         return "Atelier annulé"
     if seats_left == 0:
-        return f"Complet ({_count(workshop.capacity, 'place', 'places')}) : liste d’attente"
-    return f"{_count(seats_left, 'place restante', 'places restantes')} sur {workshop.capacity}"
+        places = _count(workshop.capacity, "place", "places")
+        return f"Complet au {as_of} ({places}) : liste d’attente"
+    left = _count(seats_left, "place restante", "places restantes")
+    return f"{left} sur {workshop.capacity} au {as_of}"
 
 
 def _workshop_view(
-    workshop: Workshop, confirmed: int, people: _Appearances, section: str
+    workshop: Workshop, confirmed: int, people: _Appearances, as_of: str
 ) -> WorkshopView:
     seats_left = workshop.seats_left_after(confirmed)
     return WorkshopView(
@@ -190,19 +208,22 @@ def _workshop_view(
         online=bool(workshop.online_url),
         capacity=workshop.capacity,
         seats_left=seats_left,
-        seats=french_typography(_seats(workshop, seats_left)),
+        seats=french_typography(_seats(workshop, seats_left, as_of)),
         description=paragraphs(workshop.description),
-        facilitators=[people.line(s, "Animation", section) for s in workshop.facilitators],
+        facilitators=[people.line(s, "Animation") for s in workshop.facilitators],
     )
 
 
 def _stop_view(
-    stop: TourStop, attached: list[Workshop], confirmed: dict[int, int], people: _Appearances
+    stop: TourStop,
+    attached: list[Workshop],
+    confirmed: dict[int, int],
+    people: _Appearances,
+    as_of: str,
 ) -> StopView:
     """A stop's section; speakers get their anchors in the order the section prints them."""
     zone = stop.territory.timezone
-    section = f"stop-{stop.id}"
-    speakers = [people.line(link.speaker, link.role_label, section) for link in stop.speakers]
+    speakers = [people.line(link.speaker, link.role_label) for link in stop.speakers]
     tables = [
         RoundTableView(
             id=table.id,
@@ -211,7 +232,7 @@ def _stop_view(
             room=french_typography(table.room),
             challenge=french_typography(table.challenge.name) if table.challenge else "",
             description=paragraphs(table.description),
-            people=[people.line(p.speaker, p.role_label, section) for p in table.participants],
+            people=[people.line(p.speaker, p.role_label) for p in table.participants],
         )
         for table in sorted(stop.round_tables, key=lambda t: (t.starts_at, t.id))
     ]
@@ -230,7 +251,7 @@ def _stop_view(
         description=paragraphs(stop.description),
         speakers=speakers,
         round_tables=tables,
-        workshops=[_workshop_view(w, confirmed[w.id], people, section) for w in attached],
+        workshops=[_workshop_view(w, confirmed[w.id], people, as_of) for w in attached],
     )
 
 
@@ -238,8 +259,29 @@ def _public_workshops(tour) -> list[Workshop]:
     return [w for w in workshops.all_workshops(tour) if w.is_public]
 
 
-def _tour_dates(tour) -> str:
-    start, end = tour.start_date, tour.end_date
+def _local_days(start: datetime, end: datetime) -> tuple[date, date]:
+    """The first and last day a session takes, in its own zone's time (the datetimes are
+    local); one ending at midnight ends the day before."""
+    last = end.date()
+    if end.time() == datetime.min.time() and end > start:
+        last = (end - timedelta(days=1)).date()
+    return start.date(), last
+
+
+def _printed_days(stops: list[TourStop], listed: list[Workshop]) -> tuple[date, date] | None:
+    """The first and last day of what the document prints as taking place: its stops and
+    workshops not cancelled (all of them if every one is cancelled); None if it prints none."""
+    spans = [(s, s.local_start, s.local_end) for s in stops] + [
+        (w, w.local_start, w.local_end) for w in listed
+    ]
+    held = [span for span in spans if not span[0].is_cancelled] or spans
+    if not held:
+        return None
+    days = [_local_days(start, end) for _, start, end in held]
+    return min(first for first, _ in days), max(last for _, last in days)
+
+
+def _dates(start: date, end: date) -> str:
     if start == end:
         return f"Le {format_date(start, 'EEEE')} {_day(start)}"
     return f"Du {_day(start, with_year=start.year != end.year)} au {_day(end)}"
@@ -253,17 +295,18 @@ def tour_programme(tour) -> dict:
         listed = _public_workshops(tour)
         confirmed = registrations.confirmed_counts([w.id for w in listed])
         people = _Appearances()
+        as_of = print_day()
         stop_ids = {stop.id for stop in stops}
         by_stop: dict[int, list[Workshop]] = {}
         for workshop in listed:
             if workshop.stop_id in stop_ids:
                 by_stop.setdefault(workshop.stop_id, []).append(workshop)
         stop_views = [
-            _stop_view(stop, by_stop.get(stop.id, []), confirmed, people) for stop in stops
+            _stop_view(stop, by_stop.get(stop.id, []), confirmed, people, as_of) for stop in stops
         ]
         # Workshops at no stop, or at a stop not public yet (its own place is printed).
         others = [
-            _workshop_view(w, confirmed[w.id], people, "other-workshops")
+            _workshop_view(w, confirmed[w.id], people, as_of)
             for w in listed
             if w.stop_id not in stop_ids
         ]
@@ -278,9 +321,13 @@ def tour_programme(tour) -> dict:
         open_workshops = sum(1 for w in listed if not w.is_cancelled)
         if open_workshops:
             summary.append(_count(open_workshops, "atelier", "ateliers"))
+        # The cover's dates cover everything printed, not the tour's own dates: a workshop
+        # outside them would contradict the cover.
+        days = _printed_days(stops, listed) or (tour.start_date, tour.end_date)
         return {
             "tour_title": french_typography(tour.title),
-            "tour_dates": _tour_dates(tour),
+            "tour_dates": _dates(*days),
+            "as_of": as_of,
             "tour_principal": french_typography(tour.principal),
             "tour_description": paragraphs(tour.description),
             "summary": summary,
@@ -295,7 +342,9 @@ def stop_programme(stop) -> dict:
     with force_locale("fr"):
         attached = [w for w in _public_workshops(stop.tour) if w.stop_id == stop.id]
         confirmed = registrations.confirmed_counts([w.id for w in attached])
+        as_of = print_day()
         return {
             "tour_title": french_typography(stop.tour.title),
-            "stop": _stop_view(stop, attached, confirmed, _Appearances()),
+            "as_of": as_of,
+            "stop": _stop_view(stop, attached, confirmed, _Appearances(), as_of),
         }

@@ -8,20 +8,25 @@ version of what it shows (its ETag) and then served from memory.
 
 import hashlib
 import mimetypes
+from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from extensions import db
 from models import FeedRevision, Workshop
 from services.caching import RenderedCache
+from services.local_time import today_in_france
 
 STATIC_DIR = (Path(__file__).resolve().parents[2] / "static").resolve()
 # The base URL of documents while rendering: only /static/ under it is ever served.
 PRINT_BASE = "https://print.invalid/"
-DOCUMENT_FORMAT = "2"  # 2: programmes no longer print online meeting links
+# 2: programmes no longer print online meeting links; 3: stops flow, seats left are dated,
+# the République française block on the cover.
+DOCUMENT_FORMAT = "3"
 
 rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
 
@@ -62,13 +67,38 @@ def _fetcher():
     return StaticOnlyFetcher()
 
 
-def render_pdf(html: str, title: str, author: str = "Tournée French Impact") -> bytes:
-    """A tagged PDF (PDF/UA-1) with its title, author and language."""
+def anchor_pages(document) -> dict[str, int]:
+    """Where a laid-out document put each of its anchors (id attributes): 1-based pages."""
+    return {
+        anchor: number for number, page in enumerate(document.pages, 1) for anchor in page.anchors
+    }
+
+
+def render_pdf(
+    html: str,
+    title: str,
+    author: str = "Tournée French Impact",
+    with_pages: Callable[[dict[str, int]], str] | None = None,
+) -> bytes:
+    """A tagged PDF (PDF/UA-1) with its title, author and language.
+
+    with_pages, if given, writes the document again knowing the page of each anchor of the
+    first layout (what CSS cannot do: print each page of an index once). What it adds must
+    only come after those anchors (an index at the end), so it cannot move them; it is laid
+    out again until the anchors stay put, at most twice more."""
     # Imported here: WeasyPrint loads Pango when imported, which only PDF requests need.
     from weasyprint import HTML
 
-    fetcher = _fetcher()
-    document = HTML(string=html, base_url=PRINT_BASE, url_fetcher=fetcher).render()
+    def render(source: str):
+        return HTML(string=source, base_url=PRINT_BASE, url_fetcher=_fetcher()).render()
+
+    document = render(html)
+    if with_pages is not None:
+        for _attempt in range(2):
+            pages = anchor_pages(document)
+            document = render(with_pages(pages))
+            if anchor_pages(document) == pages:
+                break
     document.metadata.title = title
     document.metadata.authors = [author]
     document.metadata.lang = "fr"
@@ -90,5 +120,10 @@ def data_version(workshop_ids: list[int] | None = None) -> str:
 
 
 def document_etag(kind: str, key: str, version: str) -> str:
-    digest = hashlib.sha256(f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}".encode()).hexdigest()
+    """The version of a document: its format, what it shows, and what it prints besides the
+    data: the day (seats left are dated with it) and whether it carries the State's
+    identity (STATE_IDENTITY)."""
+    printed = f"{today_in_france().isoformat()}|{int(current_app.config['STATE_IDENTITY'])}"
+    key_text = f"{DOCUMENT_FORMAT}|{kind}|{key}|{version}|{printed}"
+    digest = hashlib.sha256(key_text.encode()).hexdigest()
     return f'"{digest[:40]}"'
