@@ -156,3 +156,17 @@ def test_the_registrants_page_asks_in_a_modal_for_each_registration(app, client,
     for dialog in (f"annuler-{things['registration']}", f"anonymiser-{things['registration']}"):
         assert f'<dialog id="{dialog}"' in page
         assert f'aria-controls="{dialog}"' in page
+
+
+def test_private_links_come_with_a_copy_button_and_regenerating_asks(app, client, world, things):
+    login(client, world.nantes_organiser)
+    speaker = client.get(f"/speakers/{things['speaker']}").get_data(as_text=True)
+    own = client.get("/board/profile").get_data(as_text=True)
+    for page, dialog in ((speaker, "regenerer-agenda-intervenant"), (own, "regenerer-agenda")):
+        assert 'data-copy="' in page and "/calendar/private/" in page
+        assert f'<dialog id="{dialog}"' in page and f'aria-controls="{dialog}"' in page
+
+
+def test_the_workshop_page_leads_to_finding_a_registration_again(app, client, world, things):
+    page = client.get(f"/workshops/{things['workshop']}").get_data(as_text=True)
+    assert 'href="/registrations/lien-perdu"' in page
