@@ -208,7 +208,7 @@ def test_axe_reports_a_violation_when_a_page_has_one(chromium, live_server):  # 
         context.close()
 
 
-def filled_pages(world: World, made: dict, registration_token: str) -> list[str]:
+def pages_with_content(world: World, made: dict, registration_token: str) -> list[str]:
     """Pages with content in them: a workshop with registrants, a round table with its
     speakers, a speaker with availability, a participant's own page."""
     return [
@@ -242,7 +242,7 @@ def test_filled_pages_have_no_wcag_violation_for_a_territorial_organiser(
     things,  # noqa: F811
     width,
 ):
-    pages = filled_pages(world, things, token_of(app, things["registration"]))
+    pages = pages_with_content(world, things, token_of(app, things["registration"]))
     who = world.nantes_organiser
     assert problems_on(chromium, live_server, pages, width, who, violations) == {}
     assert problems_on(chromium, live_server, pages, 320, who, overflow) == {}
