@@ -422,7 +422,7 @@ def test_cancelling_a_stop_asks_in_a_modal_first(new_page, world: World):
     trigger.click()
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("restera affichée comme annulée")
-    dialog.get_by_role("button", name="Annuler", exact=True).click()
+    dialog.get_by_role("button", name="Ne rien changer", exact=True).click()
     expect(dialog).to_be_hidden()
     expect(badge).to_have_text("Confirmée")
 
