@@ -6,7 +6,8 @@ Only what visitors may see: confirmed stops and their round tables, open worksho
 speakers by their public name and page, never an e-mail address or an online meeting link.
 Every time is written in its stop's own zone with its offset (Mayotte: +03:00), and each
 event's GUID is uuid5 of its calendar UID under a fixed namespace: it never changes.
-The text is French for everyone, as in the calendar feeds.
+The text is French for everyone, as in the calendar feeds: an event's abstract is its own
+description, its description says where it belongs (stop, challenge, territories).
 """
 
 import json
@@ -155,7 +156,6 @@ def round_table_event(table: RoundTable, tour_acronym: str) -> Event:
             f"Étape : {stop.territory.name}",
             f"Structure hôte : {stop.host_organisation.name}" if stop.host_organisation else None,
             f"Défi : {table.challenge.name}" if table.challenge else None,
-            table.description,
         ),
         persons=tuple(_person(p.speaker) for p in table.participants),
         links=(
@@ -192,7 +192,6 @@ def workshop_event(workshop: Workshop, tour_acronym: str) -> Event:
             f"Défi : {workshop.challenge.name}",
             f"Territoire hôte : {workshop.host_territory.name}",
             "Territoires : " + ", ".join(t.name for t in workshop.territories),
-            workshop.description,
         ),
         persons=facilitators,
         links=(
