@@ -3,7 +3,7 @@ see README.md), stable GUIDs, local times with their offsets, nothing private.""
 
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import jsonschema
@@ -13,6 +13,7 @@ import xmlschema
 from extensions import db
 from models import ParticipantRole, RoundTable, StopStatus, TourStop, Workshop, WorkshopStatus
 from services.publishing.frab import FRAB_NAMESPACE
+from tests.calendar.test_feeds import _grow_tour, count_queries
 from tests.factories import (
     add_round_table,
     add_speaker,
@@ -284,3 +285,39 @@ def test_etag_round_trip(app, client, programme, url):
 
 def test_json_and_xml_have_their_own_etags(client, programme):
     assert client.get(JSON_URL).headers["ETag"] != client.get(XML_URL).headers["ETag"]
+
+
+def test_every_moment_has_an_offset_and_every_address_is_absolute(client, programme):
+    """What the schema's formats say, checked without optional format libraries."""
+    document = schedule_of(client)
+    conference = document["schedule"]["conference"]
+    moments = [d[k] for d in conference["days"] for k in ("day_start", "day_end")]
+    urls = [conference["url"]]
+    for event in events_of(document).values():
+        moments += [event["date"], event["end"]]
+        urls += [event["url"], *(p["url"] for p in event["persons"])]
+        urls += [link["url"] for link in event["links"]]
+    for moment in moments:
+        assert datetime.fromisoformat(moment).utcoffset() is not None, moment
+    assert all(url.startswith("http://localhost/") for url in urls), urls
+
+
+def test_304_is_answered_without_building_the_schedule(app, client, programme):
+    etag = client.get(JSON_URL).headers["ETag"]
+    with count_queries(app) as queries:
+        response = client.get(JSON_URL, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert len(queries) == 2, queries  # the tour by its slug, then the freshness query
+
+
+def test_query_count_is_the_same_for_ten_and_a_thousand_items(app, client, world):
+    def queries_for(size: int) -> tuple[int, int]:
+        _grow_tour(app, world, size)
+        with count_queries(app) as queries:
+            document = schedule_of(client)
+        return len(queries), len(events_of(document))
+
+    small_queries, small_events = queries_for(4)  # 4 stops, 4 round tables, 4 workshops
+    large_queries, large_events = queries_for(334)
+    assert small_events >= 8 and large_events >= 668
+    assert large_queries == small_queries
