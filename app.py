@@ -145,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.calendar import bp as calendar_bp
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
+    from blueprints.publishing import bp as publishing_bp
     from blueprints.round_tables import bp as round_tables_bp
     from blueprints.site_pages import bp as site_bp
     from blueprints.speaker_admin import bp as speaker_admin_bp
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(programmes_bp)
+    app.register_blueprint(publishing_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
 

@@ -5,9 +5,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort
 from sqlalchemy import select
-from werkzeug.http import http_date
 
-from blueprints.http import not_modified
+from blueprints.http import conditional_response
 from extensions import db
 from models import Challenge, FeedOwner, RoundTable, Speaker, Territory, User, Workshop
 from services.calendar import feeds
@@ -30,22 +29,15 @@ def _filename(name: str) -> str:
 def calendar_response(
     key: str, filename: str, build: Callable[[], feeds.Feed], private=False, participant=None
 ) -> Response:
-    fresh = freshness(key, participant_email=participant)
-    if not_modified(fresh.etag, fresh.last_modified):
-        response = Response(status=304)
-    else:
-        response = Response(
-            feeds.rendered_feeds.get_or_render(fresh.etag, lambda: feeds.render(build())),
-            status=200,
-        )
-        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{_filename(filename)}.ics"'
-        )
-    response.headers["ETag"] = fresh.etag
-    if fresh.last_modified:
-        response.headers["Last-Modified"] = http_date(fresh.last_modified)
-    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={MAX_AGE}"
+    response = conditional_response(
+        freshness(key, participant_email=participant),
+        feeds.rendered_feeds,
+        lambda: feeds.render(build()),
+        "text/calendar; charset=utf-8",
+        f'attachment; filename="{_filename(filename)}.ics"',
+        private=private,
+        max_age=MAX_AGE,
+    )
     if private:
         response.headers["X-Robots-Tag"] = "noindex"
     return response

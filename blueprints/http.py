@@ -1,9 +1,14 @@
-"""Conditional GET (RFC 9110, section 13), one rule for calendar feeds and documents."""
+"""Conditional GET (RFC 9110, section 13), one rule for calendar feeds, schedules and
+documents."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import request
-from werkzeug.http import unquote_etag
+from flask import Response, request
+from werkzeug.http import http_date, unquote_etag
+
+from services.caching import RenderedCache
+from services.calendar.freshness import Freshness
 
 
 def not_modified(etag: str, last_modified: datetime | None = None) -> bool:
@@ -21,3 +26,28 @@ def not_modified(etag: str, last_modified: datetime | None = None) -> bool:
     if since is None or last_modified is None or since > datetime.now(UTC):
         return False
     return last_modified.replace(microsecond=0) <= since
+
+
+def conditional_response(
+    fresh: Freshness,
+    cache: RenderedCache,
+    render: Callable[[], bytes],
+    content_type: str,
+    disposition: str | None = None,
+    private: bool = False,
+    max_age: int = 300,
+) -> Response:
+    """A 304 when the client's copy is current, else the body (rendered once per ETag by
+    this process); always the validators and a short max-age."""
+    if not_modified(fresh.etag, fresh.last_modified):
+        response = Response(status=304)
+    else:
+        response = Response(cache.get_or_render(fresh.etag, render), status=200)
+        response.headers["Content-Type"] = content_type
+        if disposition:
+            response.headers["Content-Disposition"] = disposition
+    response.headers["ETag"] = fresh.etag
+    if fresh.last_modified:
+        response.headers["Last-Modified"] = http_date(fresh.last_modified)
+    response.headers["Cache-Control"] = f"{'private' if private else 'public'}, max-age={max_age}"
+    return response

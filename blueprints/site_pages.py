@@ -3,6 +3,8 @@ legal notice and site map (the privacy notice is workshops.privacy, /confidentia
 
 from flask import Blueprint, current_app, render_template
 
+from services.planning import tours
+
 bp = Blueprint("site", __name__)
 
 
@@ -18,4 +20,4 @@ def legal_notice():
 
 @bp.get("/plan-du-site")
 def site_map():
-    return render_template("site/site_map.html")
+    return render_template("site/site_map.html", tours=tours.all_tours())

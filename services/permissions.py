@@ -97,3 +97,15 @@ def can_view_registrants(user: User | None, workshop: Workshop) -> bool:
     return can_manage_workshop(user, workshop) or any(
         can_edit_territory(user, territory) for territory in workshop.territories
     )
+
+
+def can_export_registrants(user: User | None, workshops: Iterable[Workshop]) -> bool:
+    """The registrants of a whole tour: admins, and the organisers who may see the
+    registrants of at least one of its workshops (the export then holds only those:
+    registrant_workshops)."""
+    return is_admin(user) or any(can_view_registrants(user, w) for w in workshops)
+
+
+def registrant_workshops(user: User | None, workshops: Iterable[Workshop]) -> list[Workshop]:
+    """The workshops whose registrants this user may see (can_view_registrants)."""
+    return [w for w in workshops if can_view_registrants(user, w)]

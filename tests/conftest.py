@@ -12,6 +12,7 @@ from app import create_app
 from extensions import db, limiter
 from services.calendar.feeds import rendered_feeds
 from services.documents.rendering import rendered_documents
+from services.publishing.frab import rendered_schedules
 from tests.helpers import World, build_world
 
 
@@ -76,6 +77,7 @@ def _empty_database_after_test(app):
     # The emptied database starts its feed revision again: forget feeds rendered before.
     rendered_feeds.clear()
     rendered_documents.clear()
+    rendered_schedules.clear()
 
 
 @pytest.fixture

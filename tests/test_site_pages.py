@@ -48,6 +48,16 @@ def test_site_map_links_to_public_pages(client):
         assert f'href="{url}"' in page, url
 
 
+def test_site_map_links_to_each_tours_frab_schedules(client, world):
+    page = text_of(client.get("/plan-du-site"))
+    for url in (
+        "/tours/tournee-test/",
+        *(f"/tours/tournee-test/schedule.{k}" for k in ("json", "xml")),
+    ):
+        assert f'href="{url}"' in page, url
+    assert "format frab" in page
+
+
 def test_accessibility_statement_in_english(client):
     post_form(client, "/langue", {"lang": "en"})
     page = text_of(client.get("/accessibilite"))

@@ -34,13 +34,17 @@ from services.local_time import ambiguity_notices
 from services.mail.outbox import undeliverable_mails
 from services.permissions import (
     can_edit_territory,
+    can_export_registrants,
     can_manage_stop,
     can_manage_workshop,
     can_plan_in_any_territory,
+    can_see_drafts,
     can_view_registrants,
+    registrant_workshops,
 )
 from services.planning import tours
 from services.planning.speakers import all_speakers
+from services.publishing import spreadsheets
 from services.registration import export as export_csv
 from services.registration import registrations as registering
 from services.registration import workshops as service
@@ -126,6 +130,7 @@ def index(slug: str):
         can_create=can_plan_in_any_territory(current_user, tours.all_territories()),
         can_manage=can_manage_workshop,
         can_view=can_view_registrants,
+        can_export_registrants=can_export_registrants(current_user, workshops),
         user=current_user,
     )
 
@@ -503,4 +508,43 @@ def export(workshop_id: int):
         export_csv.registrants_csv(workshop),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(body: bytes, filename: str) -> Response:
+    return Response(
+        body,
+        content_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/tours/<slug>/programme.xlsx")
+def programme_xlsx(slug: str):
+    """The whole programme for a spreadsheet, drafts included (see
+    services/publishing/spreadsheets)."""
+    tour = _tour_or_404(slug)
+    require(can_see_drafts, message=_("Seuls les organisateurs exportent le programme."))
+    return _xlsx(spreadsheets.programme_workbook(tour), spreadsheets.programme_filename(tour))
+
+
+@bp.get("/tours/<slug>/registrations.xlsx")
+def registrations_xlsx(slug: str):
+    """The registrants of the tour's workshops the reader may see, in one sheet."""
+    tour = _tour_or_404(slug)
+    workshops = service.all_workshops(tour)
+    require(
+        can_export_registrants,
+        workshops,
+        message=_("Aucun atelier de cette tournée ne concerne vos territoires."),
+    )
+    return _xlsx(
+        spreadsheets.registrants_workbook(registrant_workshops(current_user, workshops)),
+        spreadsheets.registrants_filename(tour),
     )

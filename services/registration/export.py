@@ -3,6 +3,7 @@ cells, CRLF line ends, and no cell a spreadsheet could run as a formula."""
 
 import csv
 import io
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,8 @@ def cell(value) -> str:
     return "'" + text if text.startswith(CSV_INJECTION_STARTS) else text
 
 
-def _header() -> list[str]:
+def registrant_header() -> list[str]:
+    """The columns of a registrants export, in the current language."""
     return [
         _("Nom"),
         _("E-mail"),
@@ -36,27 +38,38 @@ def _header() -> list[str]:
     ]
 
 
+def registrant_rows(workshop: Workshop) -> list[list[str | int | datetime | None]]:
+    """Everyone registered (see registrations.registrants for the order), one list of
+    values per person in registrant_header()'s order: their waiting-list position, the
+    moment they registered (aware, in the workshop's zone) and whether they came. Each
+    format writes the values its own way (CSV: text; spreadsheets: typed cells)."""
+    zone = workshop.host_territory.zone
+    return [
+        [
+            registration.name,
+            registration.email,
+            registration.organisation,
+            registration.territory.name if registration.territory else "",
+            registration.status_label,
+            position,
+            registration.created_at.astimezone(zone),
+            str(ATTENDANCE_LABELS[registration.attended]),
+        ]
+        for registration, position in registrants(workshop)
+    ]
+
+
 def registrants_csv(workshop: Workshop) -> bytes:
-    """Everyone registered (see registrations.registrants for the order), with their
-    waiting-list position, the time they registered in the workshop's zone and whether
-    they came; the headers in the current language."""
+    """The registrants (registrant_rows), the time they registered as the workshop's zone
+    shows it, the headers in the current language."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(_header())
-    for registration, position in registrants(workshop):
+    writer.writerow(registrant_header())
+    for row in registrant_rows(workshop):
         writer.writerow(
-            cell(value)
-            for value in (
-                registration.name,
-                registration.email,
-                registration.organisation,
-                registration.territory.name if registration.territory else "",
-                registration.status_label,
-                position,
-                numeric_when(registration.created_at, workshop.zone_name),
-                ATTENDANCE_LABELS[registration.attended],
-            )
+            cell(numeric_when(value, workshop.zone_name) if isinstance(value, datetime) else value)
+            for value in row
         )
     return buffer.getvalue().encode("utf-8")
 

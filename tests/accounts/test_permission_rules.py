@@ -58,6 +58,8 @@ ROUTES = [
     ("GET", "/board/workshops/{workshop}/edit", "can_manage_workshop"),
     ("POST", "/board/workshops/{workshop}/cancel", "can_manage_workshop"),
     ("GET", "/board/workshops/{workshop}/registrations.csv", "can_manage_workshop"),
+    ("GET", "/board/tours/{slug}/registrations.xlsx", "can_export_registrants"),
+    ("GET", "/board/tours/{slug}/programme.xlsx", "can_see_drafts"),
     ("POST", "/board/registrations/{registration}/attendance", "can_manage_workshop"),
     ("GET", "/board/workshops/{workshop}/registrations", "can_view_registrants"),
     ("GET", "/workshops/{workshop}/sign-in-sheet.pdf?format=html", "can_view_registrants"),
@@ -100,13 +102,20 @@ def test_route_applies_its_rule_and_admin_passes_it(
 def test_route_refuses_an_organiser_of_another_territory_by_its_rule(
     app, client, world, roubaix, method, address, rule
 ):
-    """Nantes takes part in the workshop: it may see who registered, not manage it; every
-    other rule is refused to Nantes' organiser (speakers may be edited by any organiser)."""
+    """Nantes takes part in the workshop: it may see who registered (and export them), not
+    manage it; every other rule is refused to Nantes' organiser (speakers may be edited, and
+    the whole programme exported, by any organiser)."""
     login(client, world.nantes_organiser)
     status, seen = _checks_during(
         app, client, method, address.format(slug=world.tour_slug, **roubaix)
     )
-    expected = rule in ("can_edit_speakers", "can_view_registrants", "can_plan_in_any_territory")
+    expected = rule in (
+        "can_edit_speakers",
+        "can_view_registrants",
+        "can_export_registrants",
+        "can_plan_in_any_territory",
+        "can_see_drafts",
+    )
     assert (rule, expected) in seen
     assert (status != 403) is expected
 
