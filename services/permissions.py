@@ -100,12 +100,13 @@ def can_view_registrants(user: User | None, workshop: Workshop) -> bool:
 
 
 def can_export_registrants(user: User | None, workshops: Iterable[Workshop]) -> bool:
-    """The registrants of a whole tour: admins, and the organisers who may see the
-    registrants of at least one of its workshops (the export then holds only those:
-    registrant_workshops)."""
-    return is_admin(user) or any(can_view_registrants(user, w) for w in workshops)
+    """The registrants of a whole tour as a file: admins, and the organisers who manage at
+    least one of its workshops (the export then holds only those: registrant_workshops).
+    A file with names and addresses leaves the platform, so it follows the per-workshop
+    CSV's rule (can_manage_workshop), not the wider one of the registrants page."""
+    return is_admin(user) or any(can_manage_workshop(user, w) for w in workshops)
 
 
 def registrant_workshops(user: User | None, workshops: Iterable[Workshop]) -> list[Workshop]:
-    """The workshops whose registrants this user may see (can_view_registrants)."""
-    return [w for w in workshops if can_view_registrants(user, w)]
+    """The workshops whose registrants this user may export (can_manage_workshop)."""
+    return [w for w in workshops if can_manage_workshop(user, w)]

@@ -542,7 +542,10 @@ def registrations_xlsx(slug: str):
     require(
         can_export_registrants,
         workshops,
-        message=_("Aucun atelier de cette tournée ne concerne vos territoires."),
+        message=_(
+            "Aucun atelier de cette tournée n’est accueilli par vos territoires : seul le "
+            "territoire hôte exporte ses inscrit·es."
+        ),
     )
     return _xlsx(
         spreadsheets.registrants_workbook(registrant_workshops(current_user, workshops)),

@@ -183,26 +183,36 @@ def test_registrants_of_a_tour_for_an_admin(client, world, plan):
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
 
 
-def test_registrants_of_a_territorial_organiser_are_only_their_workshops(client, world, plan):
-    """Roubaix takes part in "Réemploi" only: its organiser's export holds no one else."""
-    login(client, world.roubaix_organiser)
+def test_registrants_of_a_territorial_organiser_are_only_the_workshops_they_host(
+    client, world, plan
+):
+    """Nantes hosts "Réemploi" only: its organiser's export holds no one else."""
+    login(client, world.nantes_organiser)
     rows = rows_of(workbook_of(client.get(REGISTRATIONS))["Inscrit·es"])
     assert {r[0] for r in rows[1:]} == {"Réemploi"}
     assert "Ana Mayotte" not in {r[1] for r in rows}
 
 
 def test_registrants_of_the_host_of_the_other_workshop(app, client, world, plan):
-    email = make_organiser(app, world, "clermont", "Claire Clermont")
+    email = make_organiser(app, world, "mayotte", "Mia Mayotte")
     login(client, email)
     rows = rows_of(workbook_of(client.get(REGISTRATIONS))["Inscrit·es"])
     assert [r[1] for r in rows[1:]] == ["Ana Mayotte"]
+
+
+def test_taking_part_without_hosting_shows_registrants_but_gives_no_file(client, world, plan):
+    """Roubaix takes part in "Réemploi": its organiser sees who registered on the page,
+    like for the per-workshop CSV, the file of names and addresses is the host's."""
+    login(client, world.roubaix_organiser)
+    assert client.get(f"/board/workshops/{plan['reemploi']}/registrations").status_code == 200
+    assert client.get(REGISTRATIONS).status_code == 403
 
 
 def test_registrants_refused_to_an_organiser_of_no_workshop(app, client, world, plan):
     login(client, make_organiser(app, world, "strasbourg", "Sam Strasbourg"))
     response = client.get(REGISTRATIONS)
     assert response.status_code == 403
-    assert "Aucun atelier de cette tournée" in response.get_data(as_text=True)
+    assert "Aucun atelier de cette tournée n’est accueilli" in response.get_data(as_text=True)
     # The programme is for every organiser.
     assert client.get(PROGRAMME).status_code == 200
 
@@ -232,7 +242,7 @@ def test_empty_tour_gives_headers_only(app, client, world):
 
 
 def test_workshops_page_links_the_exports(client, world, plan):
-    login(client, world.roubaix_organiser)
+    login(client, world.nantes_organiser)
     page = client.get("/board/tours/tournee-test/workshops").get_data(as_text=True)
     assert f'href="{PROGRAMME}"' in page and f'href="{REGISTRATIONS}"' in page
     assert "Exporter" in page
