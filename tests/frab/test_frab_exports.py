@@ -321,3 +321,9 @@ def test_query_count_is_the_same_for_ten_and_a_thousand_items(app, client, world
     large_queries, large_events = queries_for(334)
     assert small_events >= 8 and large_events >= 668
     assert large_queries == small_queries
+
+
+def test_the_tour_page_links_both_exports(client, world):
+    page = client.get(f"/tours/{world.tour_slug}/").get_data(as_text=True)
+    assert f'href="/tours/{world.tour_slug}/schedule.json"' in page
+    assert f'href="/tours/{world.tour_slug}/schedule.xml"' in page
