@@ -64,7 +64,9 @@ def _render(
         option_form=option_form or DateOptionForm(formdata=None),
         blackout_form=blackout_form or BlackoutForm(formdata=None),
         duration_form=duration_form,
-        option_hours=lambda option: hours(option.starts_at, option.ends_at, zone),
+        # The zone is said once above the tables.
+        option_hours=lambda option: hours(option.starts_at, option.ends_at, zone, False),
+        period=_period,
         long_day=long_date,
     )
     return page, status
