@@ -40,6 +40,12 @@ WARNINGS = {
     "remove_availability": _l(
         "Les avertissements de planification ne la prendront plus en compte."
     ),
+    "remove_date_option": _l(
+        "La coordination nationale ne la verra plus parmi les dates que vous proposez."
+    ),
+    "remove_blackout": _l(
+        "La coordination nationale pourra de nouveau programmer une étape ces jours-là."
+    ),
     "cancel_own_registration": _l(
         "Votre place à l’atelier « %(title)s » sera libérée et donnée à la personne suivante "
         "de la liste d’attente."

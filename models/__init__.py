@@ -18,6 +18,12 @@ from models.territory import (
 from models.tour import StopStatus, Tour, TourStop
 from models.types import UTCDateTime, utc_now
 from models.user import Role, User, normalise_email, user_territories
+from models.wishes import (
+    DEFAULT_VISIT_MINUTES,
+    Blackout,
+    DateOption,
+    VisitDuration,
+)
 from models.workshop import (
     MailStatus,
     OutboxMail,
@@ -30,9 +36,12 @@ from models.workshop import (
 )
 
 __all__ = [
+    "DEFAULT_VISIT_MINUTES",
     "Availability",
     "AvailabilityKind",
+    "Blackout",
     "Challenge",
+    "DateOption",
     "FeedOwner",
     "FeedRevision",
     "MailStatus",
@@ -55,6 +64,7 @@ __all__ = [
     "TourStop",
     "UTCDateTime",
     "User",
+    "VisitDuration",
     "Workshop",
     "WorkshopStatus",
     "normalise_email",

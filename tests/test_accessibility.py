@@ -191,6 +191,7 @@ def organiser_pages(app, world: World) -> list[str]:
         f"/board/tours/{world.tour_slug}/workshops/new",
         "/admin/users/",
         "/admin/users/new",
+        f"/board/tours/{world.tour_slug}/territories/roubaix/disponibilites",
     ]
 
 
@@ -258,12 +259,50 @@ def test_filled_pages_have_no_wcag_violation_for_a_territorial_organiser(
     assert problems_on(chromium, live_server, pages, 320, who, overflow) == {}
 
 
+def add_wishes(app, world: World, slug: str) -> None:
+    """Two date options and a blackout of a territory, through the service."""
+    from datetime import date, time
+
+    from extensions import db
+    from models import Territory, Tour
+    from services.planning import wishes
+
+    with app.app_context():
+        tour, territory = (
+            db.session.get(Tour, world.tour_id),
+            db.session.get(Territory, world.territory[slug]),
+        )
+        for day, rank in ((date(2019, 5, 14), 2), (date(2019, 6, 4), 1)):
+            fields = wishes.OptionFields(day, time(10), time(13), rank, "Au Pôle ressource")
+            wishes.add_option(tour, territory, fields)
+        wishes.add_blackout(tour, territory, date(2019, 8, 1), date(2019, 8, 15), "Congés")
+        db.session.commit()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_wishes_page_with_content_has_no_wcag_violation(
+    app,
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+    world,
+    width,
+):
+    """Date options and blackouts in their tables, with their removal buttons and dialogs,
+    for the team (who edits) and for another team (who reads)."""
+    add_wishes(app, world, "nantes")
+    pages = [f"/board/tours/{world.tour_slug}/territories/nantes/disponibilites"]
+    for who in (world.nantes_organiser, world.roubaix_organiser):
+        assert problems_on(chromium, live_server, pages, width, who, violations) == {}
+        assert problems_on(chromium, live_server, pages, 320, who, overflow) == {}
+
+
 # Forms sent empty: the error summary, fields in error and their messages.
 ERROR_STATES = [
     ("/registrations/lien-perdu", None),
     ("/login", None),
     ("/board/tours/{tour}/stops/new", "organiser"),
     ("/board/tours/{tour}/workshops/new", "organiser"),
+    ("/board/tours/{tour}/territories/nantes/disponibilites", "organiser"),
     ("/workshops/{workshop}", None),
 ]
 

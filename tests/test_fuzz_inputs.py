@@ -42,6 +42,7 @@ from wtforms.csrf.core import CSRFTokenField
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
 from blueprints.form_helpers import int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
@@ -51,7 +52,9 @@ from extensions import db
 from models import (
     Availability,
     AvailabilityKind,
+    Blackout,
     Challenge,
+    DateOption,
     Organisation,
     PrivateFeed,
     Registration,
@@ -168,6 +171,7 @@ class Known:
     ids: dict[type, list[int]]
     slugs: list[str]
     tokens: list[str]
+    territory_slugs: list[str]  # the first one's territory has a date option and a blackout
 
     def ids_of(self, model: type) -> st.SearchStrategy[str]:
         return st.sampled_from(self.ids[model] or [1]).map(str)
@@ -198,10 +202,32 @@ def build_known_world(app: Flask) -> Known:
                 ends_at=now + timedelta(1),
             )
         )
+        tour = db.session.scalars(select(Tour).order_by(Tour.id)).first()
+        territory = db.session.scalars(select(Territory).order_by(Territory.id)).first()
+        assert tour is not None and territory is not None
+        db.session.add_all(
+            [
+                DateOption(
+                    tour=tour,
+                    territory=territory,
+                    starts_at=datetime.combine(tour.start_date, datetime.min.time(), UTC),
+                    ends_at=datetime.combine(tour.start_date, datetime.max.time(), UTC),
+                    rank=1,
+                ),
+                Blackout(
+                    tour=tour,
+                    territory=territory,
+                    first_day=tour.end_date,
+                    last_day=tour.end_date,
+                ),
+            ]
+        )
         db.session.commit()
         models = [
             Availability,
+            Blackout,
             Challenge,
+            DateOption,
             Organisation,
             Registration,
             RoundTable,
@@ -226,7 +252,8 @@ def build_known_world(app: Flask) -> Known:
             *db.session.scalars(select(Registration.token)),
             *db.session.scalars(select(PrivateFeed.token)),
         ]
-        return Known(ids=ids, slugs=slugs, tokens=tokens)
+        territory_slugs = list(db.session.scalars(select(Territory.slug).order_by(Territory.id)))
+        return Known(ids=ids, slugs=slugs, tokens=tokens, territory_slugs=territory_slugs)
 
 
 def snapshot(app: Flask) -> dict[str, list[tuple]]:
@@ -270,6 +297,8 @@ def signed_in_client(app: Flask, role: str) -> FlaskClient:
 # The row an id of a URL names, by the parameter's name.
 URL_IDS = {
     "availability_id": Availability,
+    "blackout_id": Blackout,
+    "option_id": DateOption,
     "link_id": StopSpeaker,
     "participant_id": RoundTableParticipant,
     "registration_id": Registration,
@@ -289,7 +318,12 @@ def is_int(rule: Rule, name: str) -> bool:
 def known_texts(known: Known, name: str) -> list[str]:
     """Real values of a text parameter; a calendar-renewal proof is drawn from tokens (a real
     one is signed and mailed; any other string must be refused)."""
-    return {"slug": known.slugs, "token": known.tokens, "proof": known.tokens}[name]
+    return {
+        "slug": known.slugs,
+        "territory_slug": known.territory_slugs,
+        "token": known.tokens,
+        "proof": known.tokens,
+    }[name]
 
 
 def url_value(rule: Rule, name: str, known: Known, plausible: bool) -> st.SearchStrategy[str]:
@@ -568,6 +602,9 @@ FORM_TARGETS = [
     FormTarget("board.new_stop", "admin", ((StopForm, ""),)),
     FormTarget("board.edit_stop", "admin", ((StopForm, ""),)),
     FormTarget("board.change_stop_status", "admin", ((StopStatusForm, ""),)),
+    FormTarget("board.add_date_option", "admin", ((DateOptionForm, ""),)),
+    FormTarget("board.add_blackout", "admin", ((BlackoutForm, ""),)),
+    FormTarget("board.set_visit_duration", "admin", ((VisitDurationForm, ""),)),
     FormTarget("round_tables.new", "admin", ((RoundTableForm, ""),)),
     FormTarget("round_tables.edit", "admin", ((RoundTableForm, ""),)),
     FormTarget("round_tables.add_stop_speaker", "admin", ((SpeakerRoleForm, "stop"),)),
@@ -663,6 +700,8 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "workshops.renew_calendar",
         "workshops.request_calendar_link",
         "board.regenerate_calendar",
+        "board.remove_blackout",
+        "board.remove_date_option",
         "round_tables.delete",
         "round_tables.remove_participant",
         "round_tables.remove_stop_speaker",

@@ -59,7 +59,11 @@ def index():
 def profile():
     link = feed_link_of(user=current_user)
     private_feed_url = absolute_url("calendar.private", token=link.token) if link else None
-    page = render_template("board/profile.html", private_feed_url=private_feed_url)
+    page = render_template(
+        "board/profile.html",
+        private_feed_url=private_feed_url,
+        wishes_tour=tours.current_tour(today_in_france()),
+    )
     return page, 200, {"Cache-Control": "private, no-store"}
 
 
@@ -291,3 +295,7 @@ def change_stop_status(stop_id: int):
     attempt_or_abort(lambda: set_stop_status(stop, status, form.version.data, current_user))
     flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
     return _back_to_board(stop)
+
+
+# The pages of a territory's hosting wishes register on bp (imported last: they import bp).
+from blueprints.board import wishes as _wishes  # noqa: E402, F401
