@@ -1,6 +1,7 @@
 """Round tables at a stop, their speakers, and the speakers of a stop itself."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
@@ -10,7 +11,14 @@ from extensions import Model
 from models.speaker import Speaker
 from models.territory import Challenge
 from models.tour import TourStop
-from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import (
+    InLocalTime,
+    LabelledEnum,
+    UTCDateTime,
+    new_calendar_uid,
+    text_enum,
+    utc_now,
+)
 
 
 class ParticipantRole(LabelledEnum):
@@ -20,7 +28,7 @@ class ParticipantRole(LabelledEnum):
     HOST = "host", _l("Accueil")
 
 
-class RoundTable(Model):
+class RoundTable(InLocalTime, Model):
     __tablename__ = "round_tables"
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
@@ -53,12 +61,8 @@ class RoundTable(Model):
     )
 
     @property
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(self.stop.zone)
-
-    @property
-    def local_end(self) -> datetime:
-        return self.ends_at.astimezone(self.stop.zone)
+    def zone(self) -> ZoneInfo:
+        return self.stop.zone
 
     def __repr__(self) -> str:
         return f"<RoundTable {self.id} {self.title!r}>"

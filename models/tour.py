@@ -10,7 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import Model
 from models.territory import Organisation, Territory
-from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import (
+    InLocalTime,
+    LabelledEnum,
+    UTCDateTime,
+    new_calendar_uid,
+    text_enum,
+    utc_now,
+)
 
 if TYPE_CHECKING:  # the modules that define them import this one
     from models.round_table import RoundTable, StopSpeaker
@@ -44,7 +51,7 @@ class StopStatus(LabelledEnum):
     CANCELLED = "cancelled", _l("Annulée")
 
 
-class TourStop(Model):
+class TourStop(InLocalTime, Model):
     """The visit of the tour to one territory (étape)."""
 
     __tablename__ = "tour_stops"
@@ -92,14 +99,6 @@ class TourStop(Model):
     @property
     def zone(self) -> ZoneInfo:
         return self.territory.zone
-
-    @property
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(self.zone)
-
-    @property
-    def local_end(self) -> datetime:
-        return self.ends_at.astimezone(self.zone)
 
     @property
     def is_public(self) -> bool:

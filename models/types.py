@@ -4,7 +4,8 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
+from zoneinfo import ZoneInfo
 
 from flask_babel import LazyString
 from sqlalchemy import CursorResult, DateTime, Enum, Result
@@ -105,3 +106,23 @@ def new_token() -> str:
 def could_be_token(text: str | None) -> bool:
     """False for what no token of ours can be (empty, too long): not worth a query."""
     return bool(text) and len(text or "") <= MAX_TOKEN_LENGTH
+
+
+class InLocalTime:
+    """An item held as UTC instants and shown in the wall-clock time of its place: the
+    class gives `zone` (a stop's territory, a workshop's host…)."""
+
+    if TYPE_CHECKING:
+        starts_at: datetime
+        ends_at: datetime
+
+        @property
+        def zone(self) -> ZoneInfo: ...
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from extensions import Model
 from models.territory import Territory
 from models.tour import Tour
-from models.types import UTCDateTime, utc_now
+from models.types import InLocalTime, UTCDateTime, utc_now
 
 # What a visit lasts when the territory has said nothing (minutes).
 DEFAULT_VISIT_MINUTES = 180
@@ -18,7 +18,7 @@ MIN_VISIT_MINUTES, MAX_VISIT_MINUTES = 30, 720
 BEST_RANK, WORST_RANK = 1, 9
 
 
-class DateOption(Model):
+class DateOption(InLocalTime, Model):
     """A day and a time window a territory offers to host its stop (proposition de date).
     Like a stop, the window is entered in the territory's local time and stored as UTC
     instants; rank 1 is the territory's preferred option."""
@@ -47,14 +47,6 @@ class DateOption(Model):
     @property
     def zone(self) -> ZoneInfo:
         return self.territory.zone
-
-    @property
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(self.zone)
-
-    @property
-    def local_end(self) -> datetime:
-        return self.ends_at.astimezone(self.zone)
 
     @property
     def day(self) -> date:

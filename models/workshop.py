@@ -1,6 +1,7 @@
 """Cross-territory workshops, the registrations of their participants."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -20,7 +21,14 @@ from extensions import Model, db
 from models.speaker import Speaker
 from models.territory import Challenge, Territory
 from models.tour import Tour, TourStop
-from models.types import LabelledEnum, UTCDateTime, new_calendar_uid, text_enum, utc_now
+from models.types import (
+    InLocalTime,
+    LabelledEnum,
+    UTCDateTime,
+    new_calendar_uid,
+    text_enum,
+    utc_now,
+)
 
 
 class WorkshopStatus(LabelledEnum):
@@ -44,7 +52,7 @@ workshop_facilitators = Table(
 )
 
 
-class Workshop(Model):
+class Workshop(InLocalTime, Model):
     """An atelier inter-territoires on one challenge, with a capacity."""
 
     __tablename__ = "workshops"
@@ -100,12 +108,8 @@ class Workshop(Model):
         return self.host_territory.timezone
 
     @property
-    def local_start(self) -> datetime:
-        return self.starts_at.astimezone(self.host_territory.zone)
-
-    @property
-    def local_end(self) -> datetime:
-        return self.ends_at.astimezone(self.host_territory.zone)
+    def zone(self) -> ZoneInfo:
+        return self.host_territory.zone
 
     def seats_left_after(self, confirmed: int) -> int:
         """Seats still free when this many registrations are confirmed (never below 0)."""
