@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from blueprints.access import require, require_login
 from blueprints.board.forms import StopForm, StopStatusForm
-from blueprints.confirmation import ask_confirmation, is_confirmed, unless_confirmed, warning_of
+from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
@@ -285,13 +285,15 @@ def change_stop_status(stop_id: int):
     if not form.validate():
         abort(400, description=_("Statut inconnu : choisissez confirmée, annulée ou brouillon."))
     status = StopStatus(form.status.data)
-    if status is StopStatus.CANCELLED and not is_confirmed():
-        return ask_confirmation(
+    if status is StopStatus.CANCELLED and (
+        question := unless_confirmed(
             _("Annuler l’étape de %(name)s ?", name=stop.territory.name),
             _cancel_message(stop),
             _("Oui, annuler l’étape"),
             url_for("board.tour", slug=stop.tour.slug, _anchor=f"stop-{stop.id}"),
         )
+    ):
+        return question
     attempt_or_abort(lambda: set_stop_status(stop, status, form.version.data, current_user))
     flash(STATUS_MESSAGES[status] % {"name": stop.territory.name}, "success")
     return _back_to_board(stop)
