@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 from extensions import Model, db
 from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
-from models.territory import Challenge, Organisation, Territory
+from models.territory import Challenge, Organisation, Territory, TerritoryChallenge
 from models.tour import Tour, TourStop
 from models.types import LabelledEnum, UTCDateTime, new_token, rows_changed, text_enum, utc_now
 from models.user import User
@@ -41,6 +41,8 @@ FEED_MODELS = (
     Territory,
     Organisation,
     Challenge,
+    # A territory's challenges are public too (territory pages, the API's ETags).
+    TerritoryChallenge,
 )
 
 

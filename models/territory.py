@@ -1,5 +1,6 @@
 """Territories, the organisations of their collectives, and the challenges they work on."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -7,7 +8,7 @@ from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import Model
-from models.types import LabelledEnum, text_enum
+from models.types import LabelledEnum, UTCDateTime, text_enum, utc_now
 
 
 class TerritoryKind(LabelledEnum):
@@ -41,6 +42,10 @@ class Territory(Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     collective_presentation: Mapped[str] = mapped_column(Text, default="")
+    # What the API's updated_since filter reads (nullable: see its migration).
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now
+    )
 
     organisations: Mapped[list["Organisation"]] = relationship(
         back_populates="territory", cascade="all, delete-orphan", order_by="Organisation.position"
@@ -100,6 +105,9 @@ class Challenge(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(100), unique=True)
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now
+    )
 
     territory_links: Mapped[list["TerritoryChallenge"]] = relationship(
         back_populates="challenge", cascade="all, delete-orphan"

@@ -36,6 +36,10 @@ class Tour(Model):
     principal: Mapped[str] = mapped_column(String(300), default="")
     start_date: Mapped[date]
     end_date: Mapped[date]
+    # What the API's updated_since filter reads (nullable: see its migration).
+    updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime(), default=utc_now, onupdate=utc_now
+    )
 
     stops: Mapped[list["TourStop"]] = relationship(
         back_populates="tour", cascade="all, delete-orphan", order_by="TourStop.starts_at"
