@@ -140,6 +140,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from blueprints.admin import bp as admin_bp
+    from blueprints.api import bp as api_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.board import bp as board_bp
     from blueprints.calendar import bp as calendar_bp
@@ -164,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(programmes_bp)
     app.register_blueprint(publishing_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
 
@@ -186,6 +188,10 @@ ERROR_MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None):
+    if in_api():
+        from blueprints.api import api_error_for
+
+        return api_error_for(code, message)
     title, default_message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[400])
     return (
         render_template(
@@ -193,6 +199,11 @@ def render_error(code: int, message: str | None = None):
         ),
         code,
     )
+
+
+def in_api() -> bool:
+    """Under /api/ every answer is JSON, errors included."""
+    return request.path == "/api" or request.path.startswith("/api/")
 
 
 def register_error_handlers(app: Flask) -> None:
