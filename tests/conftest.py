@@ -12,6 +12,7 @@ from app import create_app
 from extensions import db, limiter
 from services.calendar.feeds import rendered_feeds
 from services.documents.rendering import rendered_documents
+from services.publishing.api import rendered_responses as rendered_api_responses
 from services.publishing.frab import rendered_schedules
 from tests.helpers import World, build_world
 
@@ -78,6 +79,7 @@ def _empty_database_after_test(app):
     rendered_feeds.clear()
     rendered_documents.clear()
     rendered_schedules.clear()
+    rendered_api_responses.clear()
 
 
 @pytest.fixture

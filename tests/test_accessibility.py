@@ -29,6 +29,7 @@ PAGES = [
     ("/mentions-legales", None),
     ("/plan-du-site", None),
     ("/confidentialite", None),
+    ("/api/v1/", None),  # the API's documentation, generated from its OpenAPI document
 ]
 
 
