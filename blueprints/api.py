@@ -63,7 +63,9 @@ PER_PAGE = Parameter(
     {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
     f"Items per page, at most {MAX_PER_PAGE}.",
 )
-SLUG = {"type": "string", "minLength": 1, "maxLength": 100}
+# The characters our slugs are made of (URL-unreserved): anything else names nothing.
+SLUG_PATTERN = "^[A-Za-z0-9._~-]+$"
+SLUG = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": SLUG_PATTERN}
 TOUR = Parameter("tour", "query", SLUG, "Only the items of this tour (its slug).")
 TERRITORY = Parameter(
     "territory", "query", SLUG, "Only the items of this territory (its slug).", "nantes-metropole"
@@ -94,6 +96,7 @@ FILTERS = {p.name: p for p in (TOUR, TERRITORY, CHALLENGE, DAY_FROM, DAY_TO, UPD
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})", re.I)
 DIGITS = re.compile(r"\d{1,7}")
+SLUG_TEXT = re.compile(SLUG_PATTERN.strip("^$"))
 
 
 def _single(name: str) -> str | None:
@@ -179,6 +182,16 @@ def _slug(name: str) -> str | None:
             400,
             "invalid_parameter",
             _("Le filtre %(name)s est vide : retirez-le ou donnez une valeur.", name=name),
+        )
+    if text is not None and (len(text) > 100 or not SLUG_TEXT.fullmatch(text)):
+        raise Refusal(
+            400,
+            "invalid_parameter",
+            _(
+                "Le filtre %(name)s attend un identifiant (slug) fait de lettres sans accent, "
+                "de chiffres et de tirets, par exemple nantes-metropole.",
+                name=name,
+            ),
         )
     return text
 
@@ -365,7 +378,9 @@ def item_operation(
 
 
 def _id(name: str, what: str) -> Parameter:
-    return Parameter(name, "path", {"type": "integer", "minimum": 1}, f"The {what}'s id")
+    return Parameter(
+        name, "path", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, f"The {what}'s id"
+    )
 
 
 def _slug_of(name: str, what: str) -> Parameter:
@@ -658,4 +673,8 @@ def api_error_for(status: int, description: str | None) -> Response:
         500: _("Une erreur inattendue s’est produite. Réessayez plus tard."),
     }
     reason = description or defaults.get(status) or _("La demande n’a pas pu être comprise.")
-    return error_response(status, codes.get(status, "error"), reason)
+    response = error_response(status, codes.get(status, "error"), reason)
+    allowed = getattr(request.routing_exception, "valid_methods", None)
+    if status == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
