@@ -283,7 +283,11 @@ def _seed_account(
     report.new_accounts.append((normalise_email(email), password))
 
 
-def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> SeedReport:
+def seed_demo(
+    admin_email: str, admin_password: str, demo_password: str, first_release: bool = True
+) -> SeedReport:
+    """first_release: publish release "v1" (with its PDF, a few seconds); tests that only
+    need the data leave it out."""
     report = SeedReport()
     challenges = _seed_challenges(report)
     db.session.flush()
@@ -316,7 +320,22 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
         coordinator["email"], coordinator["name"], Role.COORDINATOR, demo_password, [], report
     )
     db.session.flush()
+    if first_release:
+        _seed_first_release(tour, coordinator["email"], report)
     return report
+
+
+def _seed_first_release(tour: Tour, coordinator_email: str, report: SeedReport) -> None:
+    """Release "v1" of the demo tour, once: the next release has something to compare with.
+    Run again, the seed finds it and publishes nothing (a release with no change would be
+    refused anyway)."""
+    from services.publishing.releases import publish_release, releases_of
+
+    if releases_of(tour):
+        return
+    by = db.session.scalar(select(User).where(User.email == normalise_email(coordinator_email)))
+    publish_release(tour, "v1", demo_data.FIRST_RELEASE_NOTE, by)
+    report.count("releases")
 
 
 def database_is_empty() -> bool:

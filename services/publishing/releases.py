@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_request_context
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +34,7 @@ from services.errors import ActionRefused, FieldErrors
 from services.local_time import when
 from services.planning import tours
 from services.registration import workshops as workshop_queries
+from services.urls import base_url
 
 log = logging.getLogger(__name__)
 
@@ -315,4 +317,8 @@ def render_release_programme(release: Release) -> bytes:
     """The tour programme PDF labelled with this release (one call: a job may run it)."""
     from services.documents.programmes import render_tour_programme
 
-    return render_tour_programme(release.tour, release)
+    if has_request_context():
+        return render_tour_programme(release.tour, release)
+    # From a command or a job: the templates build addresses as under the public URL.
+    with current_app.test_request_context("/", base_url=base_url()):
+        return render_tour_programme(release.tour, release)
