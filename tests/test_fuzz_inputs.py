@@ -44,8 +44,8 @@ from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
 from blueprints.form_helpers import int_or_none
-from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.releases import ReleaseForm
+from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from blueprints.workshops.forms import LostLinkForm, RegistrationForm

@@ -3,13 +3,11 @@ publish route (permissions, bad input, no change refused), what the change page 
 Atom feed show (never drafts nor e-mails), the PDF labelled with its release, and the
 mails that reach exactly the affected people once, with their updated invitations."""
 
-import io
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import icalendar
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from extensions import db
@@ -34,7 +32,6 @@ from tests.factories import (
     make_workshop,
     saved,
     sign_up,
-    tour_of,
 )
 from tests.helpers import csrf_token, login, plain_spaces, read_pdf, text_of
 from tests.mail.test_mail_delivery import calendar_part, send, smtp  # noqa: F401
