@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
+from flask import current_app
 from sqlalchemy import select
 
 from extensions import Model, db
@@ -284,10 +285,12 @@ def _seed_account(
 
 
 def seed_demo(
-    admin_email: str, admin_password: str, demo_password: str, first_release: bool = True
+    admin_email: str, admin_password: str, demo_password: str, first_release: bool | None = None
 ) -> SeedReport:
-    """first_release: publish release "v1" (with its PDF, a few seconds); tests that only
-    need the data leave it out."""
+    """first_release: publish release "v1" (with its PDF, a few seconds); by default as the
+    configuration says (DEMO_FIRST_RELEASE, off in tests that only need the data)."""
+    if first_release is None:
+        first_release = current_app.config["DEMO_FIRST_RELEASE"]
     report = SeedReport()
     challenges = _seed_challenges(report)
     db.session.flush()

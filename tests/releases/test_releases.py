@@ -406,3 +406,23 @@ def test_atom_feed_etag_round_trip(app, client, world):
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert len(ET.fromstring(changed.data).findall(f"{ATOM}entry")) == 1
+
+
+def test_the_demo_seed_publishes_v1_once_and_stays_idempotent(app, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_FIRST_RELEASE", True)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert "rien à charger" in runner.invoke(args=["seed-demo", "--if-empty"]).output
+    with app.app_context():
+        (release,) = db.session.scalars(select(Release))
+        assert release.name == "v1" and release.document is not None
+        assert release.published_by is not None
+        assert release.published_by.role == Role.COORDINATOR
+        uids = [i["uid"] for i in release.snapshot["items"]]
+        assert len(uids) == len(set(uids)) > 3
+        # No address (the calendar UIDs are the only values with an @), no meeting link.
+        text = str(
+            [{k: v for k, v in i.items() if "uid" not in k} for i in release.snapshot["items"]]
+        )
+        assert "@" not in text and "https://" not in text
