@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.publishing import bp as publishing_bp
+    from blueprints.releases import bp as releases_bp
     from blueprints.round_tables import bp as round_tables_bp
     from blueprints.site_pages import bp as site_bp
     from blueprints.speaker_admin import bp as speaker_admin_bp
@@ -155,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.workshops import bp as workshops_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(releases_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(site_bp)
     app.register_blueprint(board_bp, url_prefix="/board")

@@ -111,6 +111,8 @@ def from_environment(instance_path: str) -> dict:
         "ADMIN_EMAIL": os.environ.get("ADMIN_EMAIL", "admin@tournee.example"),
         "ADMIN_PASSWORD": os.environ.get("ADMIN_PASSWORD", ""),
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", ""),
+        # seed-demo publishes release "v1" of the demo tour (its PDF takes a few seconds).
+        "DEMO_FIRST_RELEASE": os.environ.get("DEMO_FIRST_RELEASE", "1") != "0",
     }
 
 
@@ -123,4 +125,6 @@ def for_tests(database: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "5 per minute",
         "SERVER_NAME": None,
+        # The seed's first release renders a PDF: seconds in every test that seeds.
+        "DEMO_FIRST_RELEASE": False,
     }

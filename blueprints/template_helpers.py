@@ -2,6 +2,7 @@
 over services.local_time, where every date and time format lives)."""
 
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
 from flask_babel import format_date, get_locale, get_translations, gettext
@@ -25,6 +26,16 @@ def stop_hours(stop: TourStop) -> str:
 
 def stop_when(stop: TourStop) -> str:
     return when(stop.starts_at, stop.ends_at, stop.territory.timezone)
+
+
+def release_when(instant) -> str:
+    """When a release was published, in Paris: "mardi 12 mars 2019 à 14:30 (Europe/Paris)"."""
+    local = instant.astimezone(ZoneInfo("Europe/Paris"))
+    return gettext(
+        "%(day)s à %(time)s (Europe/Paris)",
+        day=long_date(local.date()),
+        time=clock(instant, "Europe/Paris"),
+    )
 
 
 def workshop_when(workshop) -> str:
@@ -103,6 +114,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(stop_hours)
     app.add_template_filter(stop_when)
     app.add_template_filter(workshop_when)
+    app.add_template_filter(release_when)
     app.add_template_filter(clock, "local_clock")
     app.add_template_filter(numeric_when)
     app.add_template_filter(typography)

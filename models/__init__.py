@@ -1,6 +1,7 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.release import RELEASE_NAME_MAX, Release, ReleaseDocument
 from models.round_table import (
     ParticipantRole,
     RoundTable,
@@ -37,6 +38,7 @@ from models.workshop import (
 
 __all__ = [
     "DEFAULT_VISIT_MINUTES",
+    "RELEASE_NAME_MAX",
     "Availability",
     "AvailabilityKind",
     "Blackout",
@@ -51,6 +53,8 @@ __all__ = [
     "PrivateFeed",
     "Registration",
     "RegistrationStatus",
+    "Release",
+    "ReleaseDocument",
     "Role",
     "RoundTable",
     "RoundTableParticipant",

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, event, insert, update
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from extensions import Model, db
+from models.release import Release
 from models.round_table import RoundTable, RoundTableParticipant, StopSpeaker
 from models.speaker import Speaker
 from models.territory import Challenge, Organisation, Territory, TerritoryChallenge
@@ -32,6 +33,8 @@ class FeedRevision(Model):
 # row would serialise them; private participant feeds check them on their own.
 FEED_MODELS = (
     Tour,
+    # A release labels the printed programme and versions the frab schedule.
+    Release,
     TourStop,
     RoundTable,
     RoundTableParticipant,

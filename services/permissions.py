@@ -110,3 +110,9 @@ def can_export_registrants(user: User | None, workshops: Iterable[Workshop]) -> 
 def registrant_workshops(user: User | None, workshops: Iterable[Workshop]) -> list[Workshop]:
     """The workshops whose registrants this user may export (can_manage_workshop)."""
     return [w for w in workshops if can_manage_workshop(user, w)]
+
+
+def can_publish(user: User | None) -> bool:
+    """Publish a release of a tour's programme (which mails every affected speaker and
+    participant): the national coordination and admins."""
+    return is_organiser(user) and user.plans_every_territory

@@ -40,6 +40,7 @@ def pages_of(world: World) -> list[tuple[str, str | None]]:
         (f"/tours/{world.tour_slug}/?mois=2019-02", None),  # opens on the calendar tab
         (f"/stops/{world.nantes_stop_id}", None),
         ("/territories/nantes", None),
+        (f"/tours/{world.tour_slug}/changes", None),  # no release yet: the empty state
     ]
 
 
@@ -193,6 +194,7 @@ def organiser_pages(app, world: World) -> list[str]:
         "/admin/users/",
         "/admin/users/new",
         f"/board/tours/{world.tour_slug}/territories/roubaix/disponibilites",
+        f"/board/tours/{world.tour_slug}/releases/new",
     ]
 
 
@@ -423,3 +425,44 @@ def reflow_at_320(page) -> list[int]:
         return overflow(page)
     finally:
         page.set_viewport_size(size)
+
+
+def add_releases(app, world: World) -> None:
+    """Two releases of the tour (a round table added, then renamed) and a change pending."""
+    from extensions import db
+    from models import ParticipantRole, RoundTable, TourStop
+    from services.publishing.releases import publish_release
+    from tests.factories import add_round_table, add_speaker, tour_of
+
+    with app.test_request_context():
+        tour = tour_of(world)
+        publish_release(tour, "v1", "Première version.", None)
+        stop = db.session.get(TourStop, world.nantes_stop_id)
+        speaker = add_speaker("Ana Lopez", email="ana@example.org")
+        table = add_round_table(
+            stop, "Mobilité", "10:00", "11:00", [(speaker, ParticipantRole.PANELIST)]
+        )
+        db.session.flush()
+        publish_release(tour, "v2", "", None)
+        table = db.session.get(RoundTable, table.id)
+        table.title = "Mobilité solidaire"
+        db.session.commit()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_release_pages_with_changes_have_no_wcag_violation(
+    app,
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+    world,
+    width,
+):
+    """The change log with its releases and changes, for visitors; the publish form with
+    the changes pending, for an admin."""
+    add_releases(app, world)
+    public = [f"/tours/{world.tour_slug}/changes"]
+    assert problems_on(chromium, live_server, public, width, None, violations) == {}
+    assert problems_on(chromium, live_server, public, 320, None, overflow) == {}
+    board = [f"/board/tours/{world.tour_slug}/releases/new"]
+    assert problems_on(chromium, live_server, board, width, world.admin, violations) == {}
+    assert problems_on(chromium, live_server, board, 320, world.admin, overflow) == {}

@@ -44,6 +44,7 @@ from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
 from blueprints.form_helpers import int_or_none
+from blueprints.releases import ReleaseForm
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
@@ -181,7 +182,8 @@ def build_known_world(app: Flask) -> Known:
     """The demo tour (stops, round tables, speakers, workshops, registrations, accounts), one
     registration made through the service (it has a private feed) and one availability."""
     with app.test_request_context():
-        seed_demo(ADMIN_EMAIL, PASSWORD, PASSWORD)
+        # Without the first release: its PDF would cost seconds in every test of this file.
+        seed_demo(ADMIN_EMAIL, PASSWORD, PASSWORD, first_release=False)
         workshop = db.session.scalars(select(Workshop).order_by(Workshop.id)).first()
         assert workshop is not None
         registrations.register(
@@ -618,6 +620,7 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.new", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.edit", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
+    FormTarget("releases.publish", "admin", ((ReleaseForm, ""),)),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
 EXTRA_FIELDS = {"lang": ["fr", "en"], "next": ["/", "/workshops/"], "suggest": []}

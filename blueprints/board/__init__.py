@@ -15,7 +15,12 @@ from extensions import db
 from models import StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
 from services.local_time import ambiguity_notices, short_when, today_in_france
-from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
+from services.permissions import (
+    can_edit_territory,
+    can_manage_stop,
+    can_publish,
+    editable_territory_ids,
+)
 from services.planning import tours
 from services.planning.month_grid import month_grid
 from services.planning.stops import create_stop, set_stop_status, update_stop
@@ -103,6 +108,7 @@ def tour(slug: str):
             current_user, [s.territory for s in stops] + unscheduled
         ),
         status_form=StopStatusForm(),
+        can_publish=can_publish(current_user),
     )
 
 

@@ -648,3 +648,9 @@ WORKSHOPS: list[WorkshopEntry] = [
         "demo_registrations": 0,
     },
 ]
+
+# The public note of the demo tour's first release (services/demo/seed.py).
+FIRST_RELEASE_NOTE = (
+    "Première version publiée du programme de la tournée de labellisation 2019 : les étapes "
+    "annoncées, leurs tables rondes et les ateliers inter-territoires."
+)

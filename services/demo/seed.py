@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
+from flask import current_app
 from sqlalchemy import select
 
 from extensions import Model, db
@@ -283,7 +284,13 @@ def _seed_account(
     report.new_accounts.append((normalise_email(email), password))
 
 
-def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> SeedReport:
+def seed_demo(
+    admin_email: str, admin_password: str, demo_password: str, first_release: bool | None = None
+) -> SeedReport:
+    """first_release: publish release "v1" (with its PDF, a few seconds); by default as the
+    configuration says (DEMO_FIRST_RELEASE, off in tests that only need the data)."""
+    if first_release is None:
+        first_release = current_app.config["DEMO_FIRST_RELEASE"]
     report = SeedReport()
     challenges = _seed_challenges(report)
     db.session.flush()
@@ -316,7 +323,22 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
         coordinator["email"], coordinator["name"], Role.COORDINATOR, demo_password, [], report
     )
     db.session.flush()
+    if first_release:
+        _seed_first_release(tour, coordinator["email"], report)
     return report
+
+
+def _seed_first_release(tour: Tour, coordinator_email: str, report: SeedReport) -> None:
+    """Release "v1" of the demo tour, once: the next release has something to compare with.
+    Run again, the seed finds it and publishes nothing (a release with no change would be
+    refused anyway)."""
+    from services.publishing.releases import publish_release, releases_of
+
+    if releases_of(tour):
+        return
+    by = db.session.scalar(select(User).where(User.email == normalise_email(coordinator_email)))
+    publish_release(tour, "v1", demo_data.FIRST_RELEASE_NOTE, by)
+    report.count("releases")
 
 
 def database_is_empty() -> bool:

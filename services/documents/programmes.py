@@ -14,7 +14,7 @@ from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
 from extensions import db
-from models import Speaker, TourStop, Workshop
+from models import Release, Speaker, TourStop, Workshop
 from models.speaker import search_key
 from services.local_time import hours, long_date, today_in_france, when
 from services.planning import tours
@@ -287,10 +287,15 @@ def _dates(start: date, end: date) -> str:
     return f"Du {_day(start, with_year=start.year != end.year)} au {_day(end)}"
 
 
-def tour_programme(tour) -> dict:
+def tour_programme(tour, release: Release | None = None) -> dict:
     """The tour's programme: the cover, every public stop in date order with its round
-    tables and workshops, the tour's other workshops, and the index of speakers."""
+    tables and workshops, the tour's other workshops, and the index of speakers. The cover
+    names the release it shows: the one given, else the latest (the live programme shows
+    the current plan, labelled with the latest release)."""
+    from services.publishing.releases import latest_release, release_label
+
     with force_locale("fr"):
+        shown = release if release is not None else latest_release(tour)
         stops = tours.tour_stops(tour, include_drafts=False)
         listed = _public_workshops(tour)
         confirmed = registrations.confirmed_counts([w.id for w in listed])
@@ -327,6 +332,7 @@ def tour_programme(tour) -> dict:
         return {
             "tour_title": french_typography(tour.title),
             "tour_dates": _dates(*days),
+            "release_label": release_label(shown) if shown is not None else "",
             "as_of": as_of,
             "tour_principal": french_typography(tour.principal),
             "tour_description": paragraphs(tour.description),
@@ -335,6 +341,24 @@ def tour_programme(tour) -> dict:
             "other_workshops": others,
             "speaker_index": people.index(),
         }
+
+
+def render_tour_programme(tour, release: Release | None = None) -> bytes:
+    """The tour programme as a PDF (the route serves it, a release stores it)."""
+    from flask import render_template
+
+    from services.documents.rendering import render_pdf
+
+    with force_locale("fr"):
+        values = tour_programme(tour, release)
+        template = "print/tour_programme.html"
+        return render_pdf(
+            render_template(template, document_title=tour.title, **values),
+            tour.title,
+            with_pages=lambda pages: render_template(
+                template, document_title=tour.title, anchor_pages=pages, **values
+            ),
+        )
 
 
 def stop_programme(stop) -> dict:

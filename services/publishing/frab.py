@@ -22,6 +22,7 @@ from models import RoundTable, StopStatus, Tour, TourStop, Workshop, WorkshopSta
 from models.territory import MAINLAND_ZONE
 from services.caching import RenderedCache
 from services.planning import tours
+from services.publishing.releases import latest_release
 from services.registration import workshops as workshop_queries
 from services.text import slugify
 from services.urls import absolute_url
@@ -258,8 +259,15 @@ def tour_schedule(tour: Tour) -> Schedule:
     days = _days(slots)
     rooms = sorted({room for day in days for room in day.rooms})
     tracks = sorted({e.track for day in days for r in day.rooms.values() for e in r if e.track})
+    # The latest release's name when there is one (what the change log calls it); else the
+    # time of the last change.
+    release = latest_release(tour)
+    if release is not None:
+        version = release.name
+    else:
+        version = max(changed).strftime("%Y-%m-%dT%H:%M:%SZ") if changed else "0"
     return Schedule(
-        version=max(changed).strftime("%Y-%m-%dT%H:%M:%SZ") if changed else "0",
+        version=version,
         acronym=code,
         title=f"Tournée French Impact – {tour.title}",
         start=tour.start_date,
