@@ -269,8 +269,11 @@ def _respond(render: Callable[[], bytes]) -> Response:
 def _flask_rule(path: str, parameters: tuple[Parameter, ...]) -> str:
     for parameter in parameters:
         if parameter.where == "path":
-            converter = "int:" if parameter.schema.get("type") == "integer" else ""
-            path = path.replace(f"{{{parameter.name}}}", f"<{converter}{parameter.name}>")
+            converter = parameter.converter or (
+                "int" if parameter.schema.get("type") == "integer" else None
+            )
+            prefix = f"{converter}:" if converter else ""
+            path = path.replace(f"{{{parameter.name}}}", f"<{prefix}{parameter.name}>")
     return path
 
 
@@ -283,11 +286,14 @@ def list_operation(
     response: type[schemas.Resource],
     lister: api.Lister,
     filters: tuple[Parameter, ...],
+    path_parameters: tuple[Parameter, ...] = (),
+    unknown_item: str | None = None,
+    example_path: str | None = None,
 ) -> None:
-    parameters = (PAGE, PER_PAGE, *filters)
+    parameters = (*path_parameters, PAGE, PER_PAGE, *filters)
     accepted = tuple(p.name for p in filters)
 
-    def view() -> Response:
+    def view(**values: Any) -> Response:
         try:
             arguments = _read_list_arguments(accepted)
         except Refusal as refusal:
@@ -295,7 +301,7 @@ def list_operation(
         filters_, page, per_page = arguments
 
         def render() -> bytes:
-            found = lister(filters_, page, per_page)
+            found = lister(filters_, page, per_page, **values)
             body = {
                 "items": found.items,
                 "total": found.total,
@@ -309,9 +315,11 @@ def list_operation(
             return _respond(render)
         except api.UnknownFilterValue as unknown:
             return error_response(400, "unknown_filter_value", unknown.reason)
+        except api.UnknownItem:
+            return error_response(404, "not_found", str(unknown_item or NOT_FOUND))
 
     view.__name__ = name
-    bp.add_url_rule(path, name, view, methods=["GET"])
+    bp.add_url_rule(_flask_rule(path, path_parameters), name, view, methods=["GET"])
     OPERATIONS.append(
         Operation(
             path=path,
@@ -322,6 +330,7 @@ def list_operation(
             tag=tag,
             parameters=parameters,
             is_list=True,
+            example_path=example_path,
         )
     )
 
@@ -332,11 +341,13 @@ def item_operation(
     tag: str,
     summary: str,
     response: type[schemas.Resource],
-    finder: Callable[[Any], dict[str, Any] | None],
-    parameter: Parameter,
+    finder: Callable[..., dict[str, Any] | None],
+    parameter: Parameter | tuple[Parameter, ...],
     example_path: str,
     not_found: str,
 ) -> None:
+    path_parameters = parameter if isinstance(parameter, tuple) else (parameter,)
+
     def view(**values: Any) -> Response:
         if request.args:
             return error_response(
@@ -347,12 +358,9 @@ def item_operation(
                     query=request.query_string.decode(errors="replace")[:60],
                 ),
             )
-        key = values[parameter.name]
-        found: dict[str, Any] | None = None
 
         def render() -> bytes:
-            nonlocal found
-            found = finder(key)
+            found = finder(**values)
             return _json_bytes(found) if found is not None else b""
 
         # Found or not, the answer is computed once per ETag; an absent item is a 404.
@@ -362,7 +370,7 @@ def item_operation(
         return result
 
     view.__name__ = name
-    bp.add_url_rule(_flask_rule(path, (parameter,)), name, view, methods=["GET"])
+    bp.add_url_rule(_flask_rule(path, path_parameters), name, view, methods=["GET"])
     OPERATIONS.append(
         Operation(
             path=path,
@@ -371,7 +379,7 @@ def item_operation(
             description=summary,
             response=response,
             tag=tag,
-            parameters=(parameter,),
+            parameters=path_parameters,
             example_path=example_path,
         )
     )
@@ -539,6 +547,43 @@ item_operation(
     api.challenge_by_slug,
     _slug_of("slug", "challenge"),
     "/challenges/mobilites-durables",
+    NOT_FOUND,
+)
+
+
+TOUR_SLUG = _slug_of("slug", "tour")
+list_operation(
+    "/tours/{slug}/releases",
+    "releases",
+    "releases",
+    "Releases of a tour's programme",
+    "The published versions of the tour's programme, newest first, each with the changes "
+    "since the one before: new, cancelled, moved (time or place), speakers, title.",
+    schemas.ReleaseList,
+    api.list_releases,
+    (),
+    path_parameters=(TOUR_SLUG,),
+    unknown_item=_l("Aucune tournée n’a cette adresse : vérifiez le nom de la tournée."),
+    example_path="/tours/tour-des-labellisations-2019/releases",
+)
+item_operation(
+    "/tours/{slug}/releases/{name}",
+    "release",
+    "releases",
+    "One release and its changes",
+    schemas.Release,
+    api.release_by_name,
+    (
+        TOUR_SLUG,
+        Parameter(
+            "name",
+            "path",
+            {"type": "string", "minLength": 1, "maxLength": 40},
+            "The release's name (v3, or a date)",
+            converter="path",
+        ),
+    ),
+    "/tours/tour-des-labellisations-2019/releases/v1",
     NOT_FOUND,
 )
 

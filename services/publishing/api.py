@@ -21,6 +21,7 @@ from models import (
     Challenge,
     FeedRevision,
     Registration,
+    Release,
     RoundTable,
     RoundTableParticipant,
     Speaker,
@@ -36,6 +37,7 @@ from models import (
 from services.caching import RenderedCache
 from services.calendar.freshness import Freshness
 from services.publishing import api_schemas as schemas
+from services.publishing import releases
 from services.registration.registrations import seats_left_by_workshop
 from services.urls import absolute_url, base_url
 
@@ -44,6 +46,10 @@ API_FORMAT = "api-v1-1"
 REFERENCE_ZONE = ZoneInfo("Europe/Paris")
 
 rendered_responses = RenderedCache(max_bytes=32 * 1024 * 1024)
+
+
+class UnknownItem(Exception):
+    """A path names no public item (a list under an item that does not exist)."""
 
 
 class UnknownFilterValue(Exception):
@@ -91,7 +97,11 @@ def api_freshness(key: str) -> Freshness:
     changed_at = select(FeedRevision.changed_at).where(FeedRevision.id == 1).scalar_subquery()
     seats = select(func.coalesce(func.sum(Workshop.registrations_revision), 0)).scalar_subquery()
     registered = select(func.max(Registration.updated_at)).scalar_subquery()
-    values = db.session.execute(select(revision, changed_at, seats, registered)).one()
+    released = select(func.count(Release.id)).scalar_subquery()
+    released_at = select(func.max(Release.published_at)).scalar_subquery()
+    values = db.session.execute(
+        select(revision, changed_at, seats, registered, released, released_at)
+    ).one()
     parts = [API_FORMAT, base_url(), key, *map(str, values)]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
     moments = [m for m in values if isinstance(m, datetime)]
@@ -545,8 +555,10 @@ def stop_by_id(stop_id: int) -> dict[str, Any] | None:
     return stop_resource(stop) if stop else None
 
 
-def round_table_by_id(table_id: int) -> dict[str, Any] | None:
-    table = db.session.scalar(_round_tables_query().where(RoundTable.id == table_id, PUBLIC_STOP))
+def round_table_by_id(round_table_id: int) -> dict[str, Any] | None:
+    table = db.session.scalar(
+        _round_tables_query().where(RoundTable.id == round_table_id, PUBLIC_STOP)
+    )
     return round_table_resource(table) if table else None
 
 
@@ -562,4 +574,75 @@ def workshop_by_id(workshop_id: int) -> dict[str, Any] | None:
     return _workshop_resources([workshop])[0] if workshop else None
 
 
-Lister = Callable[[Filters, int, int], Found]
+# ---------------------------------------------------------------- releases
+
+
+def _releases_with_changes(tour: Tour) -> list[tuple[Release, list]]:
+    """Every release of the tour, newest first, with its changes since the one before: two
+    queries whatever their number (the PDFs' bytes stay unloaded)."""
+    found = list(
+        db.session.scalars(
+            select(Release)
+            .where(Release.tour_id == tour.id)
+            .options(selectinload(Release.document))
+            .order_by(Release.published_at.desc(), Release.id.desc())
+        )
+    )
+    return [
+        (release, releases.changes_between(found[i + 1] if i + 1 < len(found) else None, release))
+        for i, release in enumerate(found)
+    ]
+
+
+def release_resource(release: Release, changes: list) -> dict[str, Any]:
+    tour = release.tour
+    pdf = (
+        absolute_url("releases.release_programme", slug=tour.slug, name=release.name)
+        if release.document is not None
+        else None
+    )
+    return _dump(
+        schemas.Release,
+        {
+            "id": release.id,
+            "name": release.name,
+            "label": releases.release_label(release),
+            "note": release.note,
+            "tour": _tour_ref(tour),
+            "published_at": _utc(release.published_at),
+            "programme_pdf": pdf,
+            "changes": [
+                {
+                    "kind": c.kind,
+                    "item_type": c.item_type,
+                    "item_uid": c.item_uid,
+                    "title": c.title,
+                    "before": c.before,
+                    "after": c.after,
+                }
+                for c in changes
+            ],
+        },
+    )
+
+
+def list_releases(filters: Filters, page: int, per_page: int, slug: str) -> Found:
+    tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
+    if tour is None:
+        raise UnknownItem(slug)
+    every = _releases_with_changes(tour)
+    shown = every[(page - 1) * per_page : page * per_page]
+    return Found([release_resource(r, c) for r, c in shown], len(every))
+
+
+def release_by_name(slug: str, name: str) -> dict[str, Any] | None:
+    tour = db.session.scalar(select(Tour).where(Tour.slug == slug))
+    if tour is None:
+        return None
+    for release, changes in _releases_with_changes(tour):
+        if release.name == name:
+            return release_resource(release, changes)
+    return None
+
+
+Lister = Callable[..., Found]

@@ -190,6 +190,28 @@ class Workshop(Resource):
     updated_at: Instant
 
 
+class Change(Resource):
+    """One change of one item between a release and the one before (French wording)."""
+
+    kind: Literal["new", "cancelled", "moved", "speakers", "title"]
+    item_type: Literal["stop", "round_table", "workshop"]
+    item_uid: str = Uid
+    title: str
+    before: str | None
+    after: str | None
+
+
+class Release(Resource):
+    id: int
+    name: str
+    label: str = Field(description="As printed on the programme, e.g. « Programme v3 du … »")
+    note: str
+    tour: TourRef
+    published_at: Instant
+    programme_pdf: str | None = Field(description="The programme as printed for this release")
+    changes: list[Change] = Field(description="Since the release before (all new for the first)")
+
+
 class PageLinks(Resource):
     self: str
     first: str
@@ -223,3 +245,4 @@ StopList = page_of(Stop)
 RoundTableList = page_of(RoundTable)
 SpeakerList = page_of(Speaker)
 WorkshopList = page_of(Workshop)
+ReleaseList = page_of(Release)

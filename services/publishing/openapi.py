@@ -21,6 +21,8 @@ class Parameter:
     schema: dict[str, Any]
     description: str
     example: str | None = None
+    # The Flask converter of a path parameter ("int", "path"), when not the default.
+    converter: str | None = None
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,39 @@ def test_updated_at_of_a_territory_moves_with_its_edit(app, client, world):
     assert before is not None and after is not None and after >= before
     shown = datetime.fromisoformat(api_get(client, "/api/v1/territories/nantes")["updated_at"])
     assert shown == after
+
+
+def test_releases_and_their_changes(app, client, world, published):
+    from tests.api.test_api_private_data import publish_v1
+
+    url = f"/api/v1/tours/{world.tour_slug}/releases"
+    empty = api_get(client, url)
+    assert empty["total"] == 0 and empty["items"] == []
+    publish_v1(app, world)
+    with app.test_request_context():
+        stop = db.session.get(TourStop, world.nantes_stop_id)
+        stop.venue_name = "Solilab, grande halle"
+        db.session.commit()
+        from services.publishing import releases
+        from tests.factories import tour_of
+
+        releases.publish_release(tour_of(world), "v2", "", None)
+        db.session.commit()
+    body = api_get(client, url)
+    assert [r["name"] for r in body["items"]] == ["v2", "v1"]
+    v2 = api_get(client, f"{url}/v2")
+    assert v2 == body["items"][0]
+    # the stop moved, and its round table with it (same venue)
+    kinds = [(c["kind"], c["item_type"]) for c in v2["changes"]]
+    assert kinds[0] == ("moved", "stop") and set(kinds) <= {
+        ("moved", "stop"),
+        ("moved", "round_table"),
+    }
+    assert (
+        v2["changes"][0]["item_uid"]
+        == api_get(client, f"/api/v1/stops/{world.nantes_stop_id}")["uid"]
+    )
+    assert v2["label"].startswith("Programme v2 du ")
+    assert v2["published_at"][-6:] in ("+01:00", "+02:00")
+    assert api_get(client, f"{url}/v9", status=404)["error"] == "not_found"
+    assert api_get(client, "/api/v1/tours/atlantide/releases", status=404)["error"] == "not_found"

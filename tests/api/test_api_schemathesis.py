@@ -31,7 +31,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
                 "--seed",
                 "20190225",
                 "--max-time",
-                "35",
+                "25",
                 "--workers",
                 "1",
                 "--report-dir",
