@@ -453,13 +453,13 @@ list_operation(
     (TOUR, TERRITORY, CHALLENGE, DAY_FROM, DAY_TO, UPDATED_SINCE),
 )
 item_operation(
-    "/round-tables/{round_table_id}",
+    "/round-tables/{table_id}",
     "round_table",
     "round tables",
     "One round table",
     schemas.RoundTable,
     api.round_table_by_id,
-    _id("round_table_id", "round table"),
+    _id("table_id", "round table"),
     "/round-tables/1",
     NOT_FOUND,
 )

@@ -555,9 +555,9 @@ def stop_by_id(stop_id: int) -> dict[str, Any] | None:
     return stop_resource(stop) if stop else None
 
 
-def round_table_by_id(round_table_id: int) -> dict[str, Any] | None:
+def round_table_by_id(table_id: int) -> dict[str, Any] | None:
     table = db.session.scalar(
-        _round_tables_query().where(RoundTable.id == round_table_id, PUBLIC_STOP)
+        _round_tables_query().where(RoundTable.id == table_id, PUBLIC_STOP)
     )
     return round_table_resource(table) if table else None
 
