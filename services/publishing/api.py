@@ -556,9 +556,7 @@ def stop_by_id(stop_id: int) -> dict[str, Any] | None:
 
 
 def round_table_by_id(table_id: int) -> dict[str, Any] | None:
-    table = db.session.scalar(
-        _round_tables_query().where(RoundTable.id == table_id, PUBLIC_STOP)
-    )
+    table = db.session.scalar(_round_tables_query().where(RoundTable.id == table_id, PUBLIC_STOP))
     return round_table_resource(table) if table else None
 
 
