@@ -9,9 +9,9 @@ round_table_item() and workshop_item() do from the objects
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import aliased
 
 from extensions import db
@@ -60,6 +60,12 @@ def _url_maker(endpoint: str, argument: str) -> Callable[[int], str]:
     return lambda value: f"{head}{value}{tail}"
 
 
+def _rows(statement: Select) -> Sequence[Row]:
+    """The rows of a column query run on the session's connection without the ORM's
+    result processing (which cost more than the SQL)."""
+    return db.session.connection().execute(statement).all()
+
+
 def _coordinates(latitude, longitude) -> tuple[float, float] | None:
     if latitude is None or longitude is None:
         return None
@@ -106,17 +112,17 @@ def programme_items(
         .outerjoin(host, TourStop.host_organisation_id == host.id)
         .where(stop_filter, TourStop.status.in_(stop_statuses))
     )
-    stops = db.session.execute(stops_query).all()
+    stops = _rows(stops_query)
     stop_ids = select(TourStop.id).where(stop_filter, TourStop.status.in_(stop_statuses))
     speakers = _people(
-        db.session.execute(
+        _rows(
             select(StopSpeaker.stop_id, Speaker.name, Speaker.title, StopSpeaker.role)
             .join(Speaker, StopSpeaker.speaker_id == Speaker.id)
             .where(StopSpeaker.stop_id.in_(stop_ids))
             .order_by(StopSpeaker.stop_id, StopSpeaker.position, StopSpeaker.id)
         )
     )
-    tables = db.session.execute(
+    tables = _rows(
         select(
             RoundTable.id,
             RoundTable.stop_id,
@@ -133,9 +139,9 @@ def programme_items(
         .outerjoin(Challenge, RoundTable.challenge_id == Challenge.id)
         .where(RoundTable.stop_id.in_(stop_ids))
         .order_by(RoundTable.stop_id, RoundTable.starts_at, RoundTable.id)
-    ).all()
+    )
     participants = _people(
-        db.session.execute(
+        _rows(
             select(
                 RoundTableParticipant.round_table_id,
                 Speaker.name,
@@ -242,7 +248,7 @@ def _workshop_items(
     workshop_filter: ColumnElement[bool], workshop_statuses: list[WorkshopStatus]
 ) -> list[FeedItem]:
     condition = (workshop_filter, Workshop.status.in_(workshop_statuses))
-    workshops = db.session.execute(
+    workshops = _rows(
         select(
             Workshop.id,
             Workshop.uid,
@@ -264,10 +270,10 @@ def _workshop_items(
         .join(Challenge, Workshop.challenge_id == Challenge.id)
         .join(Territory, Workshop.host_territory_id == Territory.id)
         .where(*condition)
-    ).all()
+    )
     ids = select(Workshop.id).where(*condition)
     territories: dict[int, list[str]] = defaultdict(list)
-    for workshop_id, name in db.session.execute(
+    for workshop_id, name in _rows(
         select(workshop_territories.c.workshop_id, Territory.name)
         .join(Territory, workshop_territories.c.territory_id == Territory.id)
         .where(workshop_territories.c.workshop_id.in_(ids))
@@ -275,7 +281,7 @@ def _workshop_items(
     ):
         territories[workshop_id].append(name)
     facilitators: dict[int, list[str]] = defaultdict(list)
-    for workshop_id, name in db.session.execute(
+    for workshop_id, name in _rows(
         select(workshop_facilitators.c.workshop_id, Speaker.name)
         .join(Speaker, workshop_facilitators.c.speaker_id == Speaker.id)
         .where(workshop_facilitators.c.workshop_id.in_(ids))

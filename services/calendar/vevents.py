@@ -7,25 +7,25 @@ It takes about a tenth of the time of building the component and calling to_ical
 
 A feed after a change serialises only the items whose FeedItem changed: `Fragments`
 keeps each VEVENT by its FeedItem, i.e. by (UID, SEQUENCE, DTSTAMP — the item's last
-change — and every value the VEVENT shows). Keying by the values, not by the item's
-version column alone, keeps a fragment right when only something it shows from another
-row changes (a speaker's name, a territory's, a round table listed in its stop): those
-edits do not bump the stop's version.
+change — and every value the VEVENT shows; fragment_key() is the same as one string).
+Keying by the values, not by the item's version column alone, keeps a fragment right
+when only something it shows from another row changes (a speaker's name, a territory's,
+a round table listed in its stop): those edits do not bump the stop's version.
 """
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar.parser import _escape_char
 
 from services.calendar.feed_items import FeedItem
 from services.calendar.ical import clean_text, one_line
-from services.local_time import is_ambiguous
 
 CANCELLED_PREFIX = "ANNULÉ – "
 _LIMIT = 74  # octets of a line before it is folded (icalendar folds at 75, CRLF excluded)
@@ -51,12 +51,17 @@ def fold(line: str) -> str:
     return b"\r\n ".join(parts).decode()
 
 
+_SPECIAL = re.compile(r"[\\;,\r\n]")
+
+
 def text(value: str) -> str:
-    return _escape_char(value)
+    """A TEXT value escaped as icalendar escapes it (its own function, when there is
+    anything to escape)."""
+    return _escape_char(value) if _SPECIAL.search(value) else value
 
 
-def _stamp(instant: datetime) -> str:
-    return f"{instant:%Y%m%dT%H%M%S}"
+def _stamp(t: datetime) -> str:
+    return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}"
 
 
 def _utc(instant: datetime) -> str:
@@ -73,63 +78,81 @@ def _zone(name: str) -> ZoneInfo:
     return zone
 
 
-def _span(item: FeedItem) -> tuple[str, str]:
+def _twice(local: datetime) -> bool:
+    """services.local_time.is_ambiguous(), on the local time already converted."""
+    return local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+
+
+def _span(item: FeedItem) -> str:
     """DTSTART and DTEND lines, as ical.add_span() adds them."""
-    if is_ambiguous(item.starts_at, item.zone) or is_ambiguous(item.ends_at, item.zone):
-        return f"DTSTART:{_utc(item.starts_at)}", f"DTEND:{_utc(item.ends_at)}"
     zone = _zone(item.zone)
-    tzid = f"TZID={item.zone}"
-    return (
-        f"DTSTART;{tzid}:{_stamp(item.starts_at.astimezone(zone))}",
-        f"DTEND;{tzid}:{_stamp(item.ends_at.astimezone(zone))}",
-    )
+    start, end = item.starts_at.astimezone(zone), item.ends_at.astimezone(zone)
+    if _twice(start) or _twice(end):
+        return f"DTSTART:{_utc(item.starts_at)}\r\nDTEND:{_utc(item.ends_at)}"
+    return f"DTSTART;TZID={item.zone}:{_stamp(start)}\r\nDTEND;TZID={item.zone}:{_stamp(end)}"
 
 
 def vevent(item: FeedItem, organizer_line: str) -> bytes:
     """One VEVENT with its CRLF line ends. organizer_line: the ORGANIZER content line as
-    icalendar writes it (see feeds.organizer_line())."""
+    icalendar writes it (see feeds.organizer_line()). Lines that can never reach 75
+    octets (dates, SEQUENCE, GEO, STATUS) are not given to fold()."""
     summary = one_line(item.summary)
     if item.status == "CANCELLED":
         summary = CANCELLED_PREFIX + summary
-    start, end = _span(item)
-    lines = [
-        "BEGIN:VEVENT",
-        f"SUMMARY:{text(summary)}",
-        start,
-        end,
-        f"DTSTAMP:{_utc(item.dtstamp)}",
-        f"UID:{text(item.uid)}",
-        f"SEQUENCE:{item.sequence}",
-        "CATEGORIES:" + ",".join(text(one_line(c)) for c in item.categories),
-        f"DESCRIPTION:{text(clean_text(item.description))}",
+    categories = ",".join([text(one_line(c)) for c in item.categories])
+    parts = [
+        "BEGIN:VEVENT\r\n",
+        fold(f"SUMMARY:{text(summary)}"),
+        "\r\n",
+        _span(item),
+        f"\r\nDTSTAMP:{_utc(item.dtstamp)}\r\n",
+        fold(f"UID:{text(item.uid)}"),
+        f"\r\nSEQUENCE:{item.sequence}\r\n",
+        fold(f"CATEGORIES:{categories}"),
+        "\r\n",
+        fold(f"DESCRIPTION:{text(clean_text(item.description))}"),
+        "\r\n",
     ]
     if item.geo:
-        lines.append(f"GEO:{item.geo[0]};{item.geo[1]}")
+        parts.append(f"GEO:{item.geo[0]};{item.geo[1]}\r\n")
     if item.location:
-        lines.append(f"LOCATION:{text(one_line(item.location))}")
-    lines += [organizer_line, f"STATUS:{text(item.status)}", f"URL:{item.url}", "END:VEVENT"]
-    return ("\r\n".join(map(fold, lines)) + "\r\n").encode()
+        parts += [fold(f"LOCATION:{text(one_line(item.location))}"), "\r\n"]
+    parts += [
+        fold(organizer_line),
+        f"\r\nSTATUS:{text(item.status)}\r\n",
+        fold(f"URL:{item.url}"),
+        "\r\nEND:VEVENT\r\n",
+    ]
+    return "".join(parts).encode()
 
 
 class Fragments(Protocol):
-    """Where serialised VEVENTs are kept: this process's memory by default; a store shared
-    by every process (e.g. on Redis) implements the same two calls with string keys."""
+    """Where serialised VEVENTs are kept: this process's memory by default. A store shared
+    by every process (e.g. on Redis) implements the same three calls, with key() returning
+    fragment_key(item, organizer_line), a string that is the same in every process."""
 
-    def get_many(self, keys: list[str]) -> dict[str, bytes]: ...
+    def key(self, item: FeedItem, organizer_line: str) -> Hashable: ...
 
-    def set_many(self, fragments: dict[str, bytes]) -> None: ...
+    def get_many(self, keys: list[Any]) -> dict[Any, bytes]: ...
+
+    def set_many(self, fragments: dict[Any, bytes]) -> None: ...
 
 
 class LocalFragments:
-    """Least recently used fragments of this process, up to max_bytes."""
+    """Least recently used fragments of this process, up to max_bytes. Keyed by the
+    FeedItem itself (with the ORGANIZER line): equal items are equal values, so a hit is
+    always right, and hashing one costs less than a digest."""
 
     def __init__(self, max_bytes: int = 64 * 1024 * 1024):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
+        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+    def key(self, item: FeedItem, organizer_line: str) -> Hashable:
+        return (item, organizer_line)
+
+    def get_many(self, keys: list[Any]) -> dict[Any, bytes]:
         found = {}
         with self._lock:
             entries = self._entries
@@ -140,7 +163,7 @@ class LocalFragments:
                     found[key] = body
         return found
 
-    def set_many(self, fragments: dict[str, bytes]) -> None:
+    def set_many(self, fragments: dict[Any, bytes]) -> None:
         with self._lock:
             for key, body in fragments.items():
                 if key not in self._entries:
@@ -160,8 +183,8 @@ class LocalFragments:
 
 
 def fragment_key(item: FeedItem, organizer_line: str) -> str:
-    """A string naming exactly the bytes vevent() writes for this item (a shared store
-    needs string keys; the digest covers every value shown and the organizer)."""
+    """A string naming exactly the bytes vevent() writes for this item, the same in every
+    process: for a shared store (the digest covers every value shown and the organizer)."""
     parts = (
         item.uid,
         str(item.sequence),
@@ -186,9 +209,9 @@ def vevents(items: Iterable[FeedItem], organizer_line: str, store: Fragments) ->
     """The VEVENTs of these items in their order: from the store when kept, else written
     (and kept)."""
     items = list(items)
-    keys = [fragment_key(item, organizer_line) for item in items]
+    keys = [store.key(item, organizer_line) for item in items]
     found = store.get_many(keys)
-    written: dict[str, bytes] = {}
+    written: dict[Any, bytes] = {}
     result = []
     for key, item in zip(keys, items, strict=True):
         body = found.get(key)

@@ -268,3 +268,15 @@ def test_after_one_change_only_that_item_is_written_again(app, world, fragments)
         db.session.commit()
         assert b"Nom tout neuf" in _incremental(world.tour_id)
         assert len(fragments) > kept + 1
+
+
+def test_the_shareable_key_names_every_value_shown(app):
+    rng = random.Random(3)
+    item = _item(rng)
+    line = "ORGANIZER;CN=Tournée:mailto:tournee@example.org"
+    key = vevents.fragment_key(item, line)
+    assert key == vevents.fragment_key(FeedItem(**vars(item)), line)
+    for field, value in [("description", "autre"), ("sequence", 99), ("geo", (1.0, 2.0))]:
+        changed = FeedItem(**{**vars(item), field: value})
+        assert vevents.fragment_key(changed, line) != key, field
+    assert vevents.fragment_key(item, line + "x") != key
