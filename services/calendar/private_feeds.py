@@ -130,3 +130,16 @@ def private_feed(token: str) -> PrivateFeed | None:
     if not could_be_token(token):
         return None
     return db.session.scalar(select(PrivateFeed).where(PrivateFeed.token == token))
+
+
+def create_participant_link(email: str, token: str) -> bool:
+    """Create the link of an address with this token, unless one exists (a twin request
+    created it first): returns whether this token is the link's."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    created = db.session.execute(
+        insert(PrivateFeed)
+        .values(token=token, owner=FeedOwner.PARTICIPANT, email=email)
+        .on_conflict_do_nothing()
+        .returning(PrivateFeed.id)
+    ).scalar()
+    return created is not None
