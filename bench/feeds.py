@@ -613,9 +613,13 @@ def in_process(url: str, items: int, runs: int) -> BuildRow:  # noqa: C901 — o
             )
             return feeds.render_with_icalendar(feed)
 
-        reference_ms = _median_ms(reference, 1 if items > 5000 else runs)
-        if reference() != cold():
-            raise BenchError("the incremental feed differs from the icalendar build")
+        # The previous path takes over a minute at 20,000 items on a shared machine: it is
+        # timed (and its bytes compared) up to 5,000 items.
+        reference_ms = math.nan
+        if items <= 5000:
+            reference_ms = _median_ms(reference, runs)
+            if reference() != cold():
+                raise BenchError("the incremental feed differs from the icalendar build")
         sql_ms = _median_ms(sql_alone, runs)
         build()
         parts = vevents.vevents(
