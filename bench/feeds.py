@@ -536,6 +536,198 @@ def measure(server: Server, items: int, options: argparse.Namespace) -> Row:
     return Row(items, feed, results["full"], results["304"], results["healthz"])
 
 
+# In-process builds -------------------------------------------------------------------
+
+
+@dataclass
+class BuildRow:
+    items: int
+    cold_ms: float  # full build, no fragment kept: queries, items, every VEVENT written
+    cold_gc_off_ms: float  # the same with the cyclic garbage collector disabled
+    reference_ms: float  # the previous path: ORM objects, icalendar components, to_ical()
+    sql_ms: float  # the same SQL statements alone, rows fetched
+    join_ms: float  # joining the feed's parts into one bytes object
+    rebuild_ms: float  # after one item changed: only its VEVENT written again
+    breakdown: dict[str, float]  # ms: SQL, items from rows, VEVENTs written, header+join
+
+
+def _median_ms(function, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def in_process(url: str, items: int, runs: int) -> BuildRow:  # noqa: C901 — one recipe
+    """Times of one build in this process (the gunicorn workers do the same work)."""
+    import gc
+
+    from sqlalchemy import event, select
+
+    from services.calendar import feed_rows, feeds, vevents
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
+    with app.test_request_context():
+        tour = db.session.scalars(select(Tour).where(Tour.slug == TOUR_SLUG)).one()
+        tour_id = tour.id
+
+        def build() -> bytes:
+            db.session.expire_all()
+            return feeds.render(feeds.tour_feed(db.session.get(Tour, tour_id)))
+
+        def cold() -> bytes:
+            feeds.fragments.clear()  # type: ignore[attr-defined]
+            return build()
+
+        statements: list[tuple[str, object]] = []
+
+        def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+            statements.append((statement, parameters))
+
+        cold()  # warm-up: url_for, zone data, VTIMEZONEs
+        event.listen(db.engine, "before_cursor_execute", record)
+        cold()
+        event.remove(db.engine, "before_cursor_execute", record)
+        programme = [(s, p) for s, p in statements if "tour_stops" in s or "workshop" in s]
+
+        def sql_alone() -> None:
+            connection = db.session.connection()
+            for statement, parameters in programme:
+                connection.exec_driver_sql(statement, parameters).fetchall()  # type: ignore[arg-type]
+
+        cold_ms = _median_ms(cold, runs)
+        gc.disable()
+        try:
+            cold_gc_off_ms = _median_ms(cold, runs)
+        finally:
+            gc.enable()
+
+        def reference() -> bytes:
+            db.session.expire_all()
+            feed = feeds.tour_feed(db.session.get(Tour, tour_id))
+            feed.items = feeds.orm_programme_items(
+                TourStop.tour_id == tour_id, Workshop.tour_id == tour_id, include_drafts=False
+            )
+            return feeds.render_with_icalendar(feed)
+
+        # The previous path takes over a minute at 20,000 items on a shared machine: it is
+        # timed (and its bytes compared) up to 5,000 items.
+        reference_ms = math.nan
+        if items <= 5000:
+            reference_ms = _median_ms(reference, runs)
+            if reference() != cold():
+                raise BenchError("the incremental feed differs from the icalendar build")
+        sql_ms = _median_ms(sql_alone, runs)
+        build()
+        parts = vevents.vevents(
+            feeds._in_order(feeds.tour_feed(tour)),
+            feeds.organizer_line(),
+            feeds.fragments,
+        )
+        join_ms = _median_ms(lambda: b"".join(parts), runs)
+
+        # Breakdown of a cold build.
+        began = time.perf_counter()
+        feed_items = feed_rows.programme_items(
+            TourStop.tour_id == tour_id,
+            Workshop.tour_id == tour_id,
+            [StopStatus.CONFIRMED, StopStatus.CANCELLED],
+            [WorkshopStatus.OPEN, WorkshopStatus.CANCELLED],
+        )
+        rows_ms = (time.perf_counter() - began) * 1000 - sql_ms
+        line = feeds.organizer_line()
+        began = time.perf_counter()
+        for item in feed_items:
+            vevents.vevent(item, line)
+        write_ms = (time.perf_counter() - began) * 1000
+
+        # One change: a workshop's description, as an organiser's edit through the ORM (a
+        # stop's would also change its round tables' DTSTAMP, hence their VEVENTs).
+        rebuilds = []
+        for n in range(runs):
+            workshop = db.session.scalars(
+                select(Workshop).where(Workshop.tour_id == tour_id).limit(1)
+            ).one()
+            workshop.description = f"Description modifiée {n}"
+            db.session.commit()
+            build()
+            kept = len(feeds.fragments)  # type: ignore[arg-type]
+            workshop.description = f"Description modifiée encore {n}"
+            db.session.commit()
+            began = time.perf_counter()
+            build()
+            rebuilds.append((time.perf_counter() - began) * 1000)
+            if len(feeds.fragments) != kept + 1:  # type: ignore[arg-type]
+                raise BenchError("a change of one item wrote more than one VEVENT again")
+        rebuilds.sort()
+        db.session.remove()
+        db.engine.dispose()
+    return BuildRow(
+        items=items,
+        cold_ms=cold_ms,
+        cold_gc_off_ms=cold_gc_off_ms,
+        reference_ms=reference_ms,
+        sql_ms=sql_ms,
+        join_ms=join_ms,
+        rebuild_ms=rebuilds[len(rebuilds) // 2],
+        breakdown={
+            "SQL": sql_ms,
+            "items from rows": rows_ms,
+            "VEVENTs written": write_ms,
+            "join": join_ms,
+        },
+    )
+
+
+def build_table(rows: list[BuildRow]) -> str:
+    lines = [
+        "  items   cold ms  (gc off)  previous ms  SQL ms  join ms  cold/(SQL+join)"
+        "  rebuild-1 ms  rebuild/(SQL+join)"
+    ]
+    for row in rows:
+        floor = row.sql_ms + row.join_ms
+        lines.append(
+            f"{row.items:7d}  {row.cold_ms:8.1f}  {row.cold_gc_off_ms:8.1f}  "
+            f"{row.reference_ms:11.0f}  {row.sql_ms:6.1f}  {row.join_ms:7.2f}  "
+            f"{row.cold_ms / floor:15.2f}  {row.rebuild_ms:12.1f}  {row.rebuild_ms / floor:18.2f}"
+        )
+    for row in rows:
+        parts = ", ".join(f"{name} {ms:.1f} ms" for name, ms in row.breakdown.items())
+        lines.append(f"  {row.items} items, a cold build: {parts}")
+    return "\n".join(lines)
+
+
+def targets(builds: list[BuildRow], rows: list[Row]) -> str:
+    lines = ["Targets (issue 15), measured in this run:"]
+    for build in builds:
+        floor = build.sql_ms + build.join_ms
+        if build.items == 2000:
+            lines.append(
+                f"  cold full build at 2,000 items ≤ ~110 ms: {build.cold_ms:.0f} ms "
+                f"({build.cold_ms / floor:.1f}× its SQL + join, "
+                f"{build.reference_ms / build.cold_ms:.1f}× faster than the previous path) "
+                + ("MET" if build.cold_ms <= 110 else "MISSED")
+            )
+        if build.items == 20000:
+            ratio = build.rebuild_ms / floor
+            lines.append(
+                f"  rebuild after one change at 20,000 items ≤ 3× SQL + join: "
+                f"{build.rebuild_ms:.0f} ms = {ratio:.2f}× ({floor:.0f} ms) "
+                + ("MET" if ratio <= 3 else "MISSED")
+            )
+    for row in rows:
+        ratio = row.not_modified.per_second / row.healthz.per_second
+        lines.append(
+            f"  304 ≥ 0.8× /healthz ({row.items} items): {row.not_modified.per_second:.0f} "
+            f"against {row.healthz.per_second:.0f} req/s = {ratio:.2f}× "
+            + ("MET" if ratio >= 0.8 else "MISSED")
+        )
+    return "\n".join(lines)
+
+
 # Report --------------------------------------------------------------------------------
 
 COLUMNS = [
@@ -603,6 +795,10 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="a postgresql:// URL whose database name contains 'bench' (dropped and created "
         "for each size, dropped at the end); default: a scratch SQLite file in a temp dir",
     )
+    parser.add_argument("--runs", type=int, default=5, help="in-process builds timed [5]")
+    parser.add_argument(
+        "--in-process-only", action="store_true", help="skip the gunicorn measurements"
+    )
     options = parser.parse_args(argv)
     try:
         options.sizes = [int(size) for size in options.sizes.split(",") if size.strip()]
@@ -630,6 +826,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     scratch_dir = Path(tempfile.mkdtemp(prefix="feeds-bench-"))
     rows: list[Row] = []
+    builds: list[BuildRow] = []
     try:
         for size in options.sizes:
             progress(f"{size:,} items:")
@@ -642,6 +839,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"  built {counts.stops:,} stops, {counts.round_tables:,} round tables, "
                     f"{counts.workshops:,} workshops in {build_seconds:.1f} s"
                 )
+                progress("  in-process builds…")
+                builds.append(in_process(url, counts.items, options.runs))
+                progress(
+                    f"  cold {builds[-1].cold_ms:.0f} ms, rebuild after one change "
+                    f"{builds[-1].rebuild_ms:.0f} ms"
+                )
+                if options.in_process_only:
+                    continue
                 log = scratch_dir / f"gunicorn-{size}.log"
                 with gunicorn(url, options.workers, log) as server:
                     try:
@@ -662,6 +867,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{options.concurrency} client threads, {options.seconds:g} s each"
     )
     print(table(rows))
+    print()
+    print(f"Tour feed builds in-process — {kind}, median of {options.runs}")
+    print(build_table(builds))
+    print()
+    print(targets(builds, rows))
     answered = sum(result.requests for row in rows for result in row.results)
     closed = sum(result.closed_by_server for row in rows for result in row.results)
     if closed == answered:

@@ -2,14 +2,17 @@
 
 The bytes depend only on the data: DTSTAMP is each item's last change, items are sorted,
 so an unchanged feed is byte-identical and its ETag (from the feed revision, see
-freshness.py) is stable. Loading uses joined and subquery eager loading, so a feed costs
-the same number of queries for 10 items as for 10,000. What each item says is in
-feed_items.py.
+freshness.py) is stable. The programme feeds (tour, territory, organiser) load columns,
+not objects (feed_rows.py); the narrower ones use joined and subquery eager loading; either
+way a feed costs the same number of queries for 10 items as for 10,000. What each item
+says is in feed_items.py; each VEVENT is written directly and kept (vevents.py), so a feed
+after a change writes only what changed.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, subqueryload
@@ -29,11 +32,11 @@ from models import (
     workshop_territories,
 )
 from services.caching import RenderedCache
-from services.calendar import ical
+from services.calendar import feed_rows, ical, vevents
 from services.calendar.feed_items import FeedItem, round_table_item, stop_item, workshop_item
 
 REFRESH_INTERVAL = timedelta(hours=1)
-CANCELLED_PREFIX = "ANNULÉ – "
+CANCELLED_PREFIX = vevents.CANCELLED_PREFIX
 # Part of every ETag (see freshness.py): a change in how feeds are written must change
 # them all.
 FEED_FORMAT = "3"  # 2: ambiguous times in UTC; 3: no online meeting links in public feeds
@@ -46,7 +49,9 @@ class Feed:
     items: list[FeedItem] = field(default_factory=list)
 
 
-def _event(item: FeedItem, organizer: ical.icalendar.vCalAddress) -> ical.icalendar.Event:
+def event_component(item: FeedItem, organizer: ical.icalendar.vCalAddress) -> ical.icalendar.Event:
+    """The VEVENT as icalendar builds it: the reference vevents.vevent() writes the bytes
+    of (tests compare them)."""
     event = ical.icalendar.Event()
     summary = ical.one_line(item.summary)
     if item.status == "CANCELLED":
@@ -68,22 +73,68 @@ def _event(item: FeedItem, organizer: ical.icalendar.vCalAddress) -> ical.icalen
     return event
 
 
-def render(feed: Feed) -> bytes:
-    """The calendar's bytes: CRLF lines folded at 75 octets, a VTIMEZONE per TZID."""
+def _calendar(feed: Feed, zones: set[str]) -> ical.icalendar.Calendar:
     calendar = ical.new_calendar(method="PUBLISH", name=feed.name)
     calendar.add("description", ical.clean_text(feed.description))
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same hour, in the form Outlook reads
-    unique = {item.uid: item for item in feed.items}.values()
-    zones = {item.zone for item in unique}
     if len(zones) == 1:  # the feed's own zone; a feed across zones names none
         calendar.add("x-wr-timezone", next(iter(zones)))
+    return calendar
+
+
+def _in_order(feed: Feed) -> list[FeedItem]:
+    unique = {item.uid: item for item in feed.items}.values()
+    return sorted(unique, key=lambda i: (i.starts_at, i.uid))
+
+
+def render_with_icalendar(feed: Feed) -> bytes:
+    """The calendar built as icalendar components then to_ical(): what render() writes,
+    byte for byte, ten times slower; kept as the reference of the tests and benchmark."""
+    items = _in_order(feed)
+    zones = {item.zone for item in items}
+    calendar = _calendar(feed, zones)
     organizer = ical.organizer()
-    for item in sorted(unique, key=lambda i: (i.starts_at, i.uid)):
-        calendar.add_component(_event(item, organizer))
+    for item in items:
+        calendar.add_component(event_component(item, organizer))
     # An empty feed still holds one component, as RFC 5545 requires.
     ical.add_timezones(calendar, zones or {"Europe/Paris"})
     return calendar.to_ical()
+
+
+_END = b"END:VCALENDAR\r\n"
+
+
+@lru_cache(maxsize=32)
+def _vtimezone_bytes(zone_name: str) -> bytes:
+    return ical.vtimezone(zone_name).to_ical()
+
+
+def organizer_line() -> str:
+    """The ORGANIZER content line (unfolded) as icalendar writes it."""
+    event = ical.icalendar.Event()
+    event.add("organizer", ical.organizer())
+    return str(event.content_lines()[1])
+
+
+# Serialised VEVENTs of this process (see vevents.py): after a change, a feed writes only
+# the items that changed.
+fragments: vevents.Fragments = vevents.LocalFragments()
+
+
+def render(feed: Feed) -> bytes:
+    """The calendar's bytes: CRLF lines folded at 75 octets, a VTIMEZONE per TZID; the
+    same bytes as render_with_icalendar(). Each VEVENT comes from `fragments` when it was
+    written before with the same values."""
+    items = _in_order(feed)
+    zones = {item.zone for item in items}
+    header = _calendar(feed, zones).to_ical()
+    assert header.endswith(_END)
+    parts = [header[: -len(_END)]]
+    parts += [_vtimezone_bytes(zone) for zone in sorted(zones or {"Europe/Paris"})]
+    parts += vevents.vevents(items, organizer_line(), fragments)
+    parts.append(_END)
+    return b"".join(parts)
 
 
 # Feeds rendered by this process, by ETag: a client that never sends If-None-Match still
@@ -136,6 +187,19 @@ def _workshop_statuses(include_drafts: bool) -> list[WorkshopStatus]:
 def _programme_items(
     stop_filter: ColumnElement[bool], workshop_filter: ColumnElement[bool], include_drafts: bool
 ) -> list[FeedItem]:
+    """Stops, their round tables and workshops, from column queries (feed_rows.py)."""
+    return feed_rows.programme_items(
+        stop_filter,
+        workshop_filter,
+        _stop_statuses(include_drafts),
+        _workshop_statuses(include_drafts),
+    )
+
+
+def orm_programme_items(
+    stop_filter: ColumnElement[bool], workshop_filter: ColumnElement[bool], include_drafts: bool
+) -> list[FeedItem]:
+    """The same items from the loaded models (feed_items.py): the reference of the tests."""
     stops = db.session.scalars(
         _stops_with_programme().where(
             stop_filter, TourStop.status.in_(_stop_statuses(include_drafts))

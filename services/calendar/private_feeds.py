@@ -13,13 +13,13 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from extensions import db
 from models import FeedOwner, PrivateFeed, Speaker, User
-from models.types import could_be_token, new_token
+from models.types import could_be_token, new_token, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -130,3 +130,24 @@ def private_feed(token: str) -> PrivateFeed | None:
     if not could_be_token(token):
         return None
     return db.session.scalar(select(PrivateFeed).where(PrivateFeed.token == token))
+
+
+def create_participant_link(email: str, token: str) -> bool:
+    """Create the link of an address with this token, unless one exists (a twin request
+    created it first): returns whether this token is the link's."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    # On the session's connection, as Core: the ORM's insert path cost more than the
+    # statement, and this one runs under the workshop's registration lock.
+    table = PrivateFeed.__table__
+    assert isinstance(table, Table)
+    created = (
+        db.session.connection()
+        .execute(
+            insert(table)
+            .values(token=token, owner=FeedOwner.PARTICIPANT, email=email, created_at=utc_now())
+            .on_conflict_do_nothing()
+            .returning(table.c.id)
+        )
+        .scalar()
+    )
+    return created is not None

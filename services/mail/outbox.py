@@ -57,7 +57,25 @@ def queue_registration_mail(
     of the registration, so it may carry what belongs to the owner of that address: the
     link to the calendar of all their workshops; and, for a confirmed seat only, the online
     meeting link."""
+    message = registration_mail(kind, registration, had_seat, **context)
+    queue(message)
+    return message
+
+
+def registration_mail(
+    kind: str,
+    registration: Registration,
+    had_seat: bool = False,
+    calendar_token: str | None = None,
+    **context,
+) -> OutboxMail:
+    """The mail queue_registration_mail() queues, written but not added to the session: a
+    registration renders it before taking the workshop's lock (registrations.register).
+    calendar_token: the participant's calendar link, when the caller already knows it
+    (otherwise it is read, or created)."""
     workshop = registration.workshop
+    if calendar_token is None:
+        calendar_token = participant_feed_link(registration.email).token
     with force_locale(registration.locale):
         values = {
             "kind": kind,
@@ -67,9 +85,7 @@ def queue_registration_mail(
             "manage_url": absolute_url("workshops.registration", token=registration.token),
             "workshop_url": absolute_url("workshops.detail", workshop_id=workshop.id),
             # Their own calendar of every workshop they registered for.
-            "calendar_url": absolute_url(
-                "calendar.private", token=participant_feed_link(registration.email).token
-            ),
+            "calendar_url": absolute_url("calendar.private", token=calendar_token),
             "had_seat": had_seat,
             **context,
         }
@@ -77,7 +93,7 @@ def queue_registration_mail(
         text = render_template("mail/registration.txt", **values)
         html = render_template("mail/registration.html", **values)
         calendar, method = _calendar_part(kind, registration, had_seat, text)
-    return _queue(kind, registration, subject, text, html, calendar, method)
+    return _message(kind, registration, subject, text, html, calendar, method)
 
 
 def queue_calendar_renewal_mail(registration: Registration, renew_url: str) -> OutboxMail:
@@ -118,7 +134,19 @@ def queue_registration_links_mail(registrations: list[Registration]) -> OutboxMa
     return _queue(REGISTRATION_LINKS, latest, subject, text, html)
 
 
-def _queue(
+def _queue(*args, **kwargs) -> OutboxMail:
+    message = _message(*args, **kwargs)
+    queue(message)
+    return message
+
+
+def queue(message: OutboxMail) -> None:
+    db.session.add(message)
+    registration = message.registration
+    log.info("mail %s queued for registration %s", message.kind, registration and registration.id)
+
+
+def _message(
     kind: str,
     registration: Registration,
     subject: str,
@@ -139,8 +167,6 @@ def _queue(
         calendar_method=method,
         message_id=f"<{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}>",
     )
-    db.session.add(message)
-    log.info("mail %s queued for registration %s", kind, registration.id)
     return message
 
 

@@ -9,12 +9,14 @@ the capacity, whatever the number of requests, processes or databases.
 """
 
 import logging
+import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -68,9 +70,32 @@ def lock_workshop(workshop_id: int) -> Workshop:
     )
     if rows_changed(locked) != 1:
         raise RegistrationRefused(_("Cet atelier n’existe pas ou plus."))
+    _lock_taken()
+    return _locked_workshop(workshop_id)
+
+
+def _locked_workshop(workshop_id: int) -> Workshop:
     return db.session.execute(
         select(Workshop).where(Workshop.id == workshop_id).execution_options(populate_existing=True)
     ).scalar_one()
+
+
+# How long each transaction held a workshop's lock, in seconds, for bench/registrations.py
+# (from the locking statement to the commit or rollback that ends the transaction).
+lock_hold_seconds: deque[float] = deque(maxlen=10_000)
+_LOCKED_AT = "registration_lock_taken_at"
+
+
+def _lock_taken() -> None:
+    db.session.info.setdefault(_LOCKED_AT, time.perf_counter())
+
+
+@event.listens_for(db.session, "after_commit")
+@event.listens_for(db.session, "after_rollback")
+def _lock_released(session, *_args) -> None:
+    taken = session.info.pop(_LOCKED_AT, None)
+    if taken is not None:
+        lock_hold_seconds.append(time.perf_counter() - taken)
 
 
 def confirmed_count(workshop: Workshop) -> int:
@@ -196,15 +221,141 @@ def _already_registered() -> RegistrationRefused:
     )
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the decision on a newcomer reads, in one query."""
+
+    confirmed: int
+    waitlisted: int
+    last_queue_key: int
+    earlier_id: int | None
+
+
+# One statement read twice per registration, once under the lock: written as text, it
+# costs SQLAlchemy no cache-key traversal (which cost more than running it).
+_FACTS = text(
+    "SELECT"
+    " (SELECT count(id) FROM registrations WHERE workshop_id = :workshop AND status = :confirmed),"
+    " (SELECT count(id) FROM registrations WHERE workshop_id = :workshop AND status = :waiting),"
+    " (SELECT max(queue_key) FROM registrations WHERE workshop_id = :workshop),"
+    " (SELECT id FROM registrations WHERE workshop_id = :workshop AND email = :email)"
+)
+
+
+def _facts(workshop_id: int, email: str) -> _Facts:
+    row = db.session.execute(
+        _FACTS,
+        {
+            "workshop": workshop_id,
+            "email": email,
+            "confirmed": CONFIRMED.value,
+            "waiting": WAITLISTED.value,
+        },
+    ).one()
+    return _Facts(row[0] or 0, row[1] or 0, row[2] or 0, row[3])
+
+
+def _lock_for_decision(workshop_id: int) -> int | None:
+    """Take the workshop's lock (lock_workshop) in one statement, returning its version."""
+    version = db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(registrations_revision=Workshop.registrations_revision + 1)
+        .returning(Workshop.version)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    _lock_taken()
+    return version
+
+
 def register(workshop_id: int, fields: RegistrationFields, now: datetime) -> Registration:
     """Confirmed while seats are left, then waitlisted in arrival order; the mail that says
-    so is queued in the same transaction."""
+    so is queued in the same transaction.
+
+    The mail (text, HTML, the invitation) is written before the lock is taken, for the
+    decision the counts read then foretell. Under the lock the same one query reads them
+    again: when nothing the decision or the mail depends on moved (the workshop's version,
+    the counts, no earlier registration of the address), the rows are written as prepared;
+    otherwise the decision and the mail are made again under the lock, as before."""
     territory = _validate(fields)
-    workshop = lock_workshop(workshop_id)
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise RegistrationRefused(_("Cet atelier n’existe pas ou plus."))
     problem = registration_problem(workshop, now)
     if problem:
         raise RegistrationRefused(problem)
     email = normalise_email(fields.email)
+    foreseen = _facts(workshop_id, email)
+    if foreseen.earlier_id is not None:
+        return _register_under_lock(workshop_id, fields, email, territory, now)
+    link = private_feeds.feed_link_of(email=email)
+    token = link.token if link is not None else new_token()
+    version = workshop.version
+    registration = _newcomer(workshop, fields, email, territory, now, foreseen)
+    message = _arrival_mail(registration, foreseen, token)
+
+    locked_version = _lock_for_decision(workshop_id)
+    if locked_version is None:
+        raise RegistrationRefused(_("Cet atelier n’existe pas ou plus."))
+    if locked_version != version:  # edited meanwhile: decide again
+        return _register_under_lock(workshop_id, fields, email, territory, now, locked=True)
+    if _facts(workshop_id, email) != foreseen:
+        return _register_under_lock(workshop_id, fields, email, territory, now, locked=True)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the unique constraint, if a twin request got there first
+        raise _already_registered() from exc
+    if link is None and not private_feeds.create_participant_link(email, token):
+        # A twin request created this address's link first: the mail names that one.
+        message = _arrival_mail(registration, foreseen, None)
+    mail.queue(message)
+    log.info(
+        "registration %s to workshop %s: %s", registration.id, workshop_id, registration.status
+    )
+    return registration
+
+
+def _newcomer(workshop, fields, email, territory, now, facts: _Facts) -> Registration:
+    return Registration(
+        workshop=workshop,
+        name=fields.name.strip(),
+        email=email,
+        organisation=fields.organisation.strip(),
+        territory=territory,
+        locale=_locale(fields.locale),
+        token=new_token(),
+        status=CONFIRMED if facts.confirmed < workshop.capacity else WAITLISTED,
+        consented_at=now,
+        created_at=now,
+        queue_key=facts.last_queue_key + 1,
+        calendar_sequence=workshop.sequence,
+    )
+
+
+def _arrival_mail(registration: Registration, facts: _Facts, token: str | None):
+    if registration.status == CONFIRMED:
+        return mail.registration_mail("confirmed", registration, calendar_token=token)
+    # Everyone waiting is ahead of the newcomer, whose queue key is the largest.
+    return mail.registration_mail(
+        "waitlisted", registration, calendar_token=token, position=facts.waitlisted + 1
+    )
+
+
+def _register_under_lock(
+    workshop_id: int,
+    fields: RegistrationFields,
+    email: str,
+    territory: Territory | None,
+    now: datetime,
+    locked: bool = False,
+) -> Registration:
+    """The decision and its mail, both under the lock: for an address that registered
+    before, or when something moved between the first reading and the lock."""
+    workshop = _locked_workshop(workshop_id) if locked else lock_workshop(workshop_id)
+    problem = registration_problem(workshop, now)
+    if problem:
+        raise RegistrationRefused(problem)
     if earlier := _earlier_registration(workshop, email):
         if earlier.status != CANCELLED:
             raise _already_registered()
