@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.site_pages import bp as site_bp
     from blueprints.speaker_admin import bp as speaker_admin_bp
     from blueprints.speakers import bp as speakers_bp
+    from blueprints.teams import bp as teams_bp
     from blueprints.workshop_admin import bp as workshop_admin_bp
     from blueprints.workshops import bp as workshops_bp
 
@@ -166,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(publishing_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
+    app.register_blueprint(teams_bp)
 
 
 ERROR_MESSAGES = {

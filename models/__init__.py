@@ -8,6 +8,7 @@ from models.round_table import (
     StopSpeaker,
 )
 from models.speaker import Availability, AvailabilityKind, Speaker
+from models.teams import INVITATION_VALIDITY, TeamInvitation, TeamMembership, hash_token
 from models.territory import (
     Challenge,
     Organisation,
@@ -17,7 +18,7 @@ from models.territory import (
 )
 from models.tour import StopStatus, Tour, TourStop
 from models.types import UTCDateTime, utc_now
-from models.user import Role, User, normalise_email, user_territories
+from models.user import Role, TeamRole, User, normalise_email, user_territories
 from models.wishes import (
     DEFAULT_VISIT_MINUTES,
     Blackout,
@@ -37,6 +38,7 @@ from models.workshop import (
 
 __all__ = [
     "DEFAULT_VISIT_MINUTES",
+    "INVITATION_VALIDITY",
     "Availability",
     "AvailabilityKind",
     "Blackout",
@@ -57,6 +59,9 @@ __all__ = [
     "Speaker",
     "StopSpeaker",
     "StopStatus",
+    "TeamInvitation",
+    "TeamMembership",
+    "TeamRole",
     "Territory",
     "TerritoryChallenge",
     "TerritoryKind",
@@ -67,6 +72,7 @@ __all__ = [
     "VisitDuration",
     "Workshop",
     "WorkshopStatus",
+    "hash_token",
     "normalise_email",
     "user_territories",
     "utc_now",

@@ -46,6 +46,7 @@ from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurat
 from blueprints.form_helpers import int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
+from blueprints.teams.forms import AcceptForm, InvitationForm, RoleForm
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db
@@ -62,6 +63,7 @@ from models import (
     RoundTableParticipant,
     Speaker,
     StopSpeaker,
+    TeamInvitation,
     Territory,
     Tour,
     TourStop,
@@ -234,6 +236,7 @@ def build_known_world(app: Flask) -> Known:
             RoundTableParticipant,
             Speaker,
             StopSpeaker,
+            TeamInvitation,
             Territory,
             TourStop,
             User,
@@ -297,6 +300,7 @@ def signed_in_client(app: Flask, role: str) -> FlaskClient:
 # The row an id of a URL names, by the parameter's name.
 URL_IDS = {
     "availability_id": Availability,
+    "invitation_id": TeamInvitation,
     "blackout_id": Blackout,
     "option_id": DateOption,
     "link_id": StopSpeaker,
@@ -618,6 +622,9 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.new", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.edit", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
+    FormTarget("teams.invite", "admin", ((InvitationForm, ""),)),
+    FormTarget("teams.change_role", "admin", ((RoleForm, ""),)),
+    FormTarget("teams.invitation", "visitor", ((AcceptForm, ""),)),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
 EXTRA_FIELDS = {"lang": ["fr", "en"], "next": ["/", "/workshops/"], "suggest": []}
@@ -706,6 +713,8 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "round_tables.remove_participant",
         "round_tables.remove_stop_speaker",
         "speaker_admin.regenerate_calendar",
+        "teams.remove_member",
+        "teams.revoke",
         "speaker_admin.remove_availability",
         "workshop_admin.anonymise",
         "workshop_admin.cancel",

@@ -45,10 +45,11 @@ class StopEntry(TypedDict):
     description: str
 
 
-class OrganiserAccountEntry(TypedDict):
+class OrganiserAccountEntry(TypedDict, total=False):
     email: str
     name: str
     territories: list[str]  # territory slugs
+    team_role: str  # "lead" (the default), "member" or "observer"
 
 
 class SpeakerEntry(TypedDict):
@@ -501,6 +502,19 @@ DEMO_ORGANISERS: list[OrganiserAccountEntry] = [
         "email": "equipe.roubaix@tournee.example",
         "name": "Équipe de Roubaix (démo)",
         "territories": ["roubaix"],
+    },
+    # A second organiser of Roubaix and an observer, so that a team can be seen at work.
+    {
+        "email": "membre.roubaix@tournee.example",
+        "name": "Membre de l’équipe de Roubaix (démo)",
+        "territories": ["roubaix"],
+        "team_role": "member",
+    },
+    {
+        "email": "observation.roubaix@tournee.example",
+        "name": "Observation à Roubaix (démo)",
+        "territories": ["roubaix"],
+        "team_role": "observer",
     },
     {
         "email": "equipe.clermont@tournee.example",

@@ -22,6 +22,7 @@ from models import (
     Speaker,
     StopSpeaker,
     StopStatus,
+    TeamRole,
     Territory,
     TerritoryChallenge,
     TerritoryKind,
@@ -34,6 +35,7 @@ from models import (
 )
 from models.types import new_token
 from services.calendar.private_feeds import participant_feed_link
+from services.collaboration.teams import add_member
 from services.demo import data as demo_data
 from services.demo.data import StopEntry, TerritoryEntry
 from services.local_time import local_to_utc, today_in_france
@@ -271,14 +273,17 @@ def _seed_account(
     password: str,
     territories: list[Territory],
     report: SeedReport,
+    team_role: TeamRole = TeamRole.LEAD,
 ) -> None:
     if db.session.scalar(select(User.id).where(User.email == normalise_email(email))):
         return
     password = password or secrets.token_urlsafe(12)
     user = User(email=email, display_name=name, role=role)
     user.set_password(password)
-    user.territories = territories
     db.session.add(user)
+    db.session.flush()
+    for territory in territories:
+        add_member(user, territory, team_role)
     report.count(User.__tablename__)
     report.new_accounts.append((normalise_email(email), password))
 
@@ -310,6 +315,7 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
             demo_password,
             [territories[slug] for slug in account["territories"]],
             report,
+            TeamRole(account.get("team_role", TeamRole.LEAD.value)),
         )
     coordinator = demo_data.DEMO_COORDINATOR
     _seed_account(
