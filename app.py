@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.board import bp as board_bp
     from blueprints.calendar import bp as calendar_bp
+    from blueprints.comments import bp as comments_bp
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.publishing import bp as publishing_bp
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(round_tables_bp, url_prefix="/board")
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
     app.register_blueprint(teams_bp)
+    app.register_blueprint(comments_bp)
 
 
 ERROR_MESSAGES = {

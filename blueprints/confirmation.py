@@ -46,6 +46,10 @@ WARNINGS = {
     "remove_blackout": _l(
         "La coordination nationale pourra de nouveau programmer une étape ces jours-là."
     ),
+    "delete_comment": _l(
+        "Le commentaire et son historique disparaissent de la discussion. Cette action ne peut "
+        "pas être défaite."
+    ),
     "cancel_own_registration": _l(
         "Votre place à l’atelier « %(title)s » sera libérée et donnée à la personne suivante "
         "de la liste d’attente."

@@ -1,6 +1,7 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.comments import Comment, CommentMention, CommentRevision
 from models.round_table import (
     ParticipantRole,
     RoundTable,
@@ -43,6 +44,9 @@ __all__ = [
     "AvailabilityKind",
     "Blackout",
     "Challenge",
+    "Comment",
+    "CommentMention",
+    "CommentRevision",
     "DateOption",
     "FeedOwner",
     "FeedRevision",

@@ -43,6 +43,7 @@ from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
+from blueprints.comments.forms import CommentForm
 from blueprints.form_helpers import int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
@@ -55,6 +56,7 @@ from models import (
     AvailabilityKind,
     Blackout,
     Challenge,
+    Comment,
     DateOption,
     Organisation,
     PrivateFeed,
@@ -229,6 +231,7 @@ def build_known_world(app: Flask) -> Known:
             Availability,
             Blackout,
             Challenge,
+            Comment,
             DateOption,
             Organisation,
             Registration,
@@ -301,6 +304,8 @@ def signed_in_client(app: Flask, role: str) -> FlaskClient:
 URL_IDS = {
     "availability_id": Availability,
     "invitation_id": TeamInvitation,
+    "comment_id": Comment,
+    "target_id": TourStop,
     "blackout_id": Blackout,
     "option_id": DateOption,
     "link_id": StopSpeaker,
@@ -327,6 +332,7 @@ def known_texts(known: Known, name: str) -> list[str]:
         "territory_slug": known.territory_slugs,
         "token": known.tokens,
         "proof": known.tokens,
+        "target_type": ["stop", "round_table", "workshop"],
     }[name]
 
 
@@ -623,6 +629,8 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.edit", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
     FormTarget("teams.invite", "admin", ((InvitationForm, ""),)),
+    FormTarget("comments.add", "admin", ((CommentForm, ""),)),
+    FormTarget("comments.edit", "admin", ((CommentForm, ""),)),
     FormTarget("teams.change_role", "admin", ((RoleForm, ""),)),
     FormTarget("teams.invitation", "visitor", ((AcceptForm, ""),)),
 ]
@@ -713,6 +721,7 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "round_tables.remove_participant",
         "round_tables.remove_stop_speaker",
         "speaker_admin.regenerate_calendar",
+        "comments.delete",
         "teams.remove_member",
         "teams.revoke",
         "speaker_admin.remove_availability",

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from extensions import db
 from models import Role, TeamRole, User, user_territories
 from tests.factories import make_roubaix_stop, make_user, territory_of
+from tests.helpers import csrf_token, login
 
 
 @dataclass
@@ -29,6 +30,12 @@ def add_team_member(email: str, slug: str, role: TeamRole, world, name: str = ""
         update(user_territories).where(user_territories.c.user_id == user.id).values(team_role=role)
     )
     return user
+
+
+def switch_to(client, email: str) -> None:
+    """Sign out whoever is signed in, then sign in as this account."""
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
+    login(client, email)
 
 
 ROLES = ["admin", "coordinator", "lead", "member", "observer", "other"]
