@@ -144,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.board import bp as board_bp
     from blueprints.calendar import bp as calendar_bp
     from blueprints.comments import bp as comments_bp
+    from blueprints.notifications import bp as notifications_bp
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.publishing import bp as publishing_bp
@@ -170,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
     app.register_blueprint(teams_bp)
     app.register_blueprint(comments_bp)
+    app.register_blueprint(notifications_bp)
 
 
 ERROR_MESSAGES = {

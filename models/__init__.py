@@ -2,6 +2,7 @@
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
 from models.comments import Comment, CommentMention, CommentRevision
+from models.notifications import Follow, Notification, NotificationDigest
 from models.round_table import (
     ParticipantRole,
     RoundTable,
@@ -19,7 +20,7 @@ from models.territory import (
 )
 from models.tour import StopStatus, Tour, TourStop
 from models.types import UTCDateTime, utc_now
-from models.user import Role, TeamRole, User, normalise_email, user_territories
+from models.user import NotificationMode, Role, TeamRole, User, normalise_email, user_territories
 from models.wishes import (
     DEFAULT_VISIT_MINUTES,
     Blackout,
@@ -50,7 +51,11 @@ __all__ = [
     "DateOption",
     "FeedOwner",
     "FeedRevision",
+    "Follow",
     "MailStatus",
+    "Notification",
+    "NotificationDigest",
+    "NotificationMode",
     "Organisation",
     "OutboxMail",
     "ParticipantRole",

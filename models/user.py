@@ -33,6 +33,14 @@ class TeamRole(LabelledEnum):
     OBSERVER = "observer", _l("Observateur·rice (lecture seule)")
 
 
+class NotificationMode(LabelledEnum):
+    """How a user hears of the changes others make to what they follow, besides the list."""
+
+    IMMEDIATE = "immediate", _l("Immédiat : un e-mail à chaque changement")
+    DAILY = "daily", _l("Résumé quotidien : un e-mail par jour au plus")
+    NEVER = "never", _l("Jamais par e-mail : seulement dans la plateforme")
+
+
 # One row per member of a territory's team, with their role there (models/teams.py maps it
 # as TeamMembership to read the role; User.territories writes it, as leads by default).
 user_territories = Table(
@@ -71,6 +79,11 @@ class User(UserMixin, Model):
     # session of the account, on logout, a new password or deactivation.
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    notification_mode: Mapped[NotificationMode] = mapped_column(
+        text_enum(NotificationMode, 20),
+        default=NotificationMode.DAILY,
+        server_default=NotificationMode.DAILY.value,
+    )
 
     territories: Mapped[list[Territory]] = relationship(
         secondary=user_territories, order_by=Territory.name

@@ -194,6 +194,7 @@ def organiser_pages(app, world: World) -> list[str]:
         f"/board/tours/{world.tour_slug}/territories/roubaix/disponibilites",
         "/board/equipes",
         "/board/territories/roubaix/equipe",
+        "/notifications",
     ]
 
 

@@ -45,6 +45,7 @@ from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
 from blueprints.comments.forms import CommentForm
 from blueprints.form_helpers import int_or_none
+from blueprints.notifications import FollowForm, ModeForm
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
 from blueprints.teams.forms import AcceptForm, InvitationForm, RoleForm
@@ -58,6 +59,7 @@ from models import (
     Challenge,
     Comment,
     DateOption,
+    Notification,
     Organisation,
     PrivateFeed,
     Registration,
@@ -233,6 +235,7 @@ def build_known_world(app: Flask) -> Known:
             Challenge,
             Comment,
             DateOption,
+            Notification,
             Organisation,
             Registration,
             RoundTable,
@@ -305,6 +308,8 @@ URL_IDS = {
     "availability_id": Availability,
     "invitation_id": TeamInvitation,
     "comment_id": Comment,
+    "notification_id": Notification,
+    "object_id": TourStop,
     "target_id": TourStop,
     "blackout_id": Blackout,
     "option_id": DateOption,
@@ -333,6 +338,7 @@ def known_texts(known: Known, name: str) -> list[str]:
         "token": known.tokens,
         "proof": known.tokens,
         "target_type": ["stop", "round_table", "workshop"],
+        "object_type": ["stop", "workshop"],
     }[name]
 
 
@@ -630,12 +636,19 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
     FormTarget("teams.invite", "admin", ((InvitationForm, ""),)),
     FormTarget("comments.add", "admin", ((CommentForm, ""),)),
+    FormTarget("notifications.set_mode", "admin", ((ModeForm, ""),)),
+    FormTarget("notifications.follow", "admin", ((FollowForm, ""),), ("suivre",)),
     FormTarget("comments.edit", "admin", ((CommentForm, ""),)),
     FormTarget("teams.change_role", "admin", ((RoleForm, ""),)),
     FormTarget("teams.invitation", "visitor", ((AcceptForm, ""),)),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
-EXTRA_FIELDS = {"lang": ["fr", "en"], "next": ["/", "/workshops/"], "suggest": []}
+EXTRA_FIELDS = {
+    "lang": ["fr", "en"],
+    "next": ["/", "/workshops/"],
+    "suggest": [],
+    "suivre": ["oui", "non"],
+}
 
 
 @dataclass(frozen=True)
@@ -722,6 +735,8 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "round_tables.remove_stop_speaker",
         "speaker_admin.regenerate_calendar",
         "comments.delete",
+        "notifications.mark_all_read",
+        "notifications.mark_read",
         "teams.remove_member",
         "teams.revoke",
         "speaker_admin.remove_availability",

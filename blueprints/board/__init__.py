@@ -12,7 +12,7 @@ from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
-from models import StopStatus, Territory, Tour, TourStop
+from models import NotificationMode, StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
 from services.local_time import ambiguity_notices, short_when, today_in_france
 from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
@@ -63,6 +63,7 @@ def profile():
         "board/profile.html",
         private_feed_url=private_feed_url,
         wishes_tour=tours.current_tour(today_in_france()),
+        notification_modes=list(NotificationMode),
     )
     return page, 200, {"Cache-Control": "private, no-store"}
 
