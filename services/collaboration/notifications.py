@@ -218,7 +218,7 @@ def _on_comment(comment: Comment, target: comments.Target, mentioned: list[User]
             "mention",
             key[0],
             obj,
-            _("%(name)s vous a mentionné·e : « %(text)s »", name=by.display_name, text=excerpt),
+            _("vous a mentionné·e : « %(text)s »", text=excerpt),
             comment_id=comment.id,
         )
     if comment.edited_at is None:  # edits notify only those newly mentioned
@@ -231,7 +231,7 @@ def _on_comment(comment: Comment, target: comments.Target, mentioned: list[User]
                     "comment",
                     key[0],
                     obj,
-                    _("%(name)s a commenté : « %(text)s »", name=by.display_name, text=excerpt),
+                    _("a commenté : « %(text)s »", text=excerpt),
                     comment_id=comment.id,
                 )
 
