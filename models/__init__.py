@@ -1,6 +1,15 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.collaboration import (
+    CLOSED_TASK_STATUSES,
+    ActivityAction,
+    ActivityEntry,
+    AppendOnly,
+    ChecklistItem,
+    Task,
+    TaskStatus,
+)
 from models.round_table import (
     ParticipantRole,
     RoundTable,
@@ -36,11 +45,16 @@ from models.workshop import (
 )
 
 __all__ = [
+    "CLOSED_TASK_STATUSES",
     "DEFAULT_VISIT_MINUTES",
+    "ActivityAction",
+    "ActivityEntry",
+    "AppendOnly",
     "Availability",
     "AvailabilityKind",
     "Blackout",
     "Challenge",
+    "ChecklistItem",
     "DateOption",
     "FeedOwner",
     "FeedRevision",
@@ -57,6 +71,8 @@ __all__ = [
     "Speaker",
     "StopSpeaker",
     "StopStatus",
+    "Task",
+    "TaskStatus",
     "Territory",
     "TerritoryChallenge",
     "TerritoryKind",
