@@ -20,6 +20,7 @@ from blueprints.template_helpers import register_template_helpers
 from blueprints.transaction import discard_changes, register_transaction_boundary
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from models import User
+from services.collaboration.activity import register_activity_log
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_logging(app)
     warn_about_per_process_limits(app)
     register_extensions(app)
+    register_activity_log()  # every flush writes its activity entries
     register_transaction_boundary(app)
     register_input_guards(app)  # before the blueprints: their URL rules take its converters
     register_blueprints(app)

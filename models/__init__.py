@@ -1,6 +1,15 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.collaboration import (
+    CLOSED_TASK_STATUSES,
+    ActivityAction,
+    ActivityEntry,
+    AppendOnly,
+    ChecklistItem,
+    Task,
+    TaskStatus,
+)
 from models.comments import Comment, CommentMention, CommentRevision
 from models.notifications import Follow, Notification, NotificationDigest
 from models.round_table import (
@@ -39,12 +48,17 @@ from models.workshop import (
 )
 
 __all__ = [
+    "CLOSED_TASK_STATUSES",
     "DEFAULT_VISIT_MINUTES",
     "INVITATION_VALIDITY",
+    "ActivityAction",
+    "ActivityEntry",
+    "AppendOnly",
     "Availability",
     "AvailabilityKind",
     "Blackout",
     "Challenge",
+    "ChecklistItem",
     "Comment",
     "CommentMention",
     "CommentRevision",
@@ -68,6 +82,8 @@ __all__ = [
     "Speaker",
     "StopSpeaker",
     "StopStatus",
+    "Task",
+    "TaskStatus",
     "TeamInvitation",
     "TeamMembership",
     "TeamRole",
