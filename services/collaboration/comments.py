@@ -246,3 +246,41 @@ def delete_comment(comment: Comment, by: User) -> None:
     db.session.delete(comment)
     db.session.flush()
     log.info("comment %s deleted by %s", comment.id, by.id)
+
+
+# --- in the activity log -----------------------------------------------------------------
+
+
+def _comment_scope(comment: Comment) -> Any:
+    from services.collaboration.activity import Scope
+
+    target = target_of_comment(comment)
+    if target is None:
+        return Scope()
+    obj = target.obj
+    if isinstance(obj, TourStop):
+        return Scope(obj.tour_id, obj.territory_id, obj.id)
+    if isinstance(obj, RoundTable):
+        return Scope(obj.stop.tour_id, obj.stop.territory_id, obj.stop_id)
+    return Scope(obj.tour_id, obj.host_territory_id, obj.stop_id, obj.id)
+
+
+def _register_in_activity_log() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from services.collaboration.activity import Tracking, track
+
+    track(
+        Comment,
+        Tracking(
+            "comment",
+            _l("Commentaires"),
+            _l("le commentaire %(label)s"),
+            lambda c: " ".join(c.body.split())[:60],
+            _comment_scope,
+            ignored=frozenset({"edited_at"}),
+        ),
+    )
+
+
+_register_in_activity_log()

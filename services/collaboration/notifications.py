@@ -29,6 +29,7 @@ from models import (
     NotificationDigest,
     NotificationMode,
     RoundTable,
+    Task,
     Territory,
     User,
 )
@@ -65,6 +66,21 @@ def register_followable(kind: Followable) -> None:
 for _name in ("stop", "workshop"):
     _kind = comments.TARGETS[_name]
     register_followable(Followable(_name, _kind.model, _kind.territories, _kind.label, _kind.page))
+
+
+def _task_label(task: Any) -> str:
+    return _("Tâche « %(title)s » (%(stop)s)", title=task.title, stop=task.stop.territory.name)
+
+
+register_followable(
+    Followable(
+        "task",
+        Task,
+        lambda task: [task.stop.territory],
+        _task_label,
+        lambda task: ("round_tables.stop_programme", {"stop_id": task.stop_id}),
+    )
+)
 
 
 # What a change to an object of another kind is about, for its followers: a round table is
@@ -115,6 +131,8 @@ def is_following(user: User, object_type: str, obj: Any) -> bool:
     row = _follow_row(user, object_type, obj.id)
     if row is not None:
         return row.following and may_follow(user, object_type, obj)
+    if object_type == "task" and obj.owner_id == user.id:
+        return True  # one's own tasks
     territory_ids = {t.id for t in FOLLOWABLE[object_type].territories(obj)}
     return any(m.territory_id in territory_ids for m in user.memberships)
 
@@ -409,7 +427,10 @@ ACTIONS = {
 def describe(entry: Any) -> str:
     """e.g. "a modifié Étape de Roubaix : lieu, début"."""
     action = str(ACTIONS.get(str(entry.action), entry.action))
-    fields = list((entry.changes or {}).keys()) if isinstance(entry.changes, dict) else []
+    from services.collaboration.activity import field_label
+
+    changed = entry.changes if isinstance(entry.changes, dict) else {}
+    fields = [field_label(key) for key in changed] if str(entry.action) == "updated" else []
     label = entry.object_label or ""
     if fields:
         return _(
@@ -437,13 +458,28 @@ def _collect_entries(session: Session, _context: Any) -> None:
         session.info.setdefault("activity_to_notify", []).extend(new)
 
 
+def _key_of_entry(entry: Any) -> tuple[str, int] | None:
+    """The followed object an entry is about: itself when it is one (and still exists),
+    else its workshop or its stop (a round table, a speaker of a stop…)."""
+    if entry.object_type in FOLLOWABLE and _object(entry.object_type, entry.object_id):
+        return entry.object_type, entry.object_id
+    if entry.workshop_id and _object("workshop", entry.workshop_id) is not None:
+        return "workshop", entry.workshop_id
+    if entry.stop_id and _object("stop", entry.stop_id) is not None:
+        return "stop", entry.stop_id
+    return None
+
+
 @event.listens_for(Session, "after_flush_postexec")
 def _notify_entries(session: Session, _context: Any) -> None:
+    """Changes made by a person (not the seed, a command or the system) on followed objects;
+    comments tell their followers themselves (_on_comment)."""
     entries = session.info.pop("activity_to_notify", [])
     for entry in entries:
-        if entry.object_type == "comment":  # comments tell their own (_on_comment)
+        if entry.actor_id is None or entry.object_type == "comment":
             continue
-        actor = session.get(User, entry.actor_id) if entry.actor_id else None
-        notify_change(
-            entry.object_type, entry.object_id, actor, describe(entry), activity_id=entry.id
-        )
+        key = _key_of_entry(entry)
+        if key is None:
+            continue
+        actor = session.get(User, entry.actor_id)
+        notify_change(key[0], key[1], actor, describe(entry), activity_id=entry.id)

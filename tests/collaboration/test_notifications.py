@@ -12,7 +12,7 @@ from models import Notification, NotificationDigest, NotificationMode, OutboxMai
 from services.collaboration.notifications import send_digests
 from tests.collaboration.conftest import switch_to
 from tests.factories import make_workshop
-from tests.helpers import login, post_form, text_of
+from tests.helpers import login, post_form, stop_form, text_of
 from tests.mail.test_mail_delivery import send, smtp  # noqa: F401 (fixture)
 
 
@@ -209,3 +209,29 @@ def test_digests_on_smtp_hold_every_change_once_and_one_mail_per_day(
         if m["To"].addresses[0].addr_spec == team.member
     ]
     assert len(later) == 1 and "Changement-D" in later[0].get_body(("plain",)).get_content()
+
+
+def test_a_change_in_the_activity_log_tells_the_followers_but_not_its_author(
+    app, client, world, team
+):
+    """The member moves the stop through the board: the activity entry becomes a notification
+    for the rest of the team (the lead, the observer), none for the member."""
+    login(client, team.member)
+    moved = post_form(
+        client,
+        f"/board/stops/{team.stop_id}/edit",
+        stop_form(
+            world.territory["roubaix"],
+            "2019-03-12",
+            "15:00",
+            "17:00",
+            version="1",
+            venue_name="La Condition Publique",
+        ),
+    )
+    assert moved.status_code == 302, text_of(moved)
+    told = _notified(app)
+    assert {e for e, _k, _s in told} == {team.lead, team.observer}
+    assert all(kind == "change" and "a modifié" in summary for _e, kind, summary in told)
+    switch_to(client, team.lead)
+    assert "1 non lue" in text_of(client.get("/notifications"))
