@@ -42,6 +42,7 @@ from wtforms.csrf.core import CSRFTokenField
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.board.task_forms import ChecklistItemForm, TaskForm, TaskStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
 from blueprints.form_helpers import int_or_none
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
@@ -50,6 +51,8 @@ from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db
 from models import (
+    ChecklistItem,
+    Task,
     Availability,
     AvailabilityKind,
     Blackout,
@@ -227,6 +230,8 @@ def build_known_world(app: Flask) -> Known:
             Availability,
             Blackout,
             Challenge,
+            ChecklistItem,
+            Task,
             DateOption,
             Organisation,
             Registration,
@@ -297,6 +302,8 @@ def signed_in_client(app: Flask, role: str) -> FlaskClient:
 # The row an id of a URL names, by the parameter's name.
 URL_IDS = {
     "availability_id": Availability,
+    "item_id": ChecklistItem,
+    "task_id": Task,
     "blackout_id": Blackout,
     "option_id": DateOption,
     "link_id": StopSpeaker,
@@ -445,6 +452,7 @@ def test_edge_values_in_every_url_never_fail_the_server(app, role):
 
 # The row an id chosen in a form names, by the field's name.
 FORM_IDS = {
+    "owner_id": User,
     "challenge_id": Challenge,
     "duplicate_id": Speaker,
     "facilitator_ids": Speaker,
@@ -618,9 +626,19 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.new", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.edit", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
+    FormTarget("board.add_checklist_item", "admin", ((ChecklistItemForm, ""),)),
+    FormTarget("board.update_checklist_item", "admin", ((ChecklistItemForm, ""),)),
+    FormTarget("board.add_task", "admin", ((TaskForm, "new-task"),)),
+    FormTarget("board.edit_task", "admin", ((TaskForm, ""),)),
+    FormTarget("board.change_task_status", "admin", ((TaskStatusForm, ""),), ("retour",)),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
-EXTRA_FIELDS = {"lang": ["fr", "en"], "next": ["/", "/workshops/"], "suggest": []}
+EXTRA_FIELDS = {
+    "lang": ["fr", "en"],
+    "next": ["/", "/workshops/"],
+    "suggest": [],
+    "retour": ["mes-taches", ""],
+}
 
 
 @dataclass(frozen=True)
@@ -701,6 +719,8 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "workshops.request_calendar_link",
         "board.regenerate_calendar",
         "board.remove_blackout",
+        "board.delete_checklist_item",
+        "board.delete_task",
         "board.remove_date_option",
         "round_tables.delete",
         "round_tables.remove_participant",

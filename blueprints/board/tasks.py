@@ -84,7 +84,7 @@ def _item(slug: str, item_id: int) -> tuple[Tour, ChecklistItem]:
 def update_checklist_item(slug: str, item_id: int):
     tour, item = _item(slug, item_id)
     _require_checklist_editor()
-    form = ChecklistItemForm(prefix=f"item-{item.id}")
+    form = ChecklistItemForm()
     if not form.validate():
         abort(400, description=_("Indiquez un intitulé et un nombre de jours de 0 à 365."))
     attempt_or_abort(
