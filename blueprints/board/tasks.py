@@ -295,7 +295,9 @@ def activity_filter(tour: Tour | None) -> activity.ActivityFilter:
 
 
 def page_asked() -> int:
-    page = _int_arg("page") or 1
+    page = _int_arg("page")
+    if page is None:
+        return 1
     if page < 1:
         abort(400, description=_("Page invalide."))
     return page
