@@ -56,7 +56,7 @@ def checklist(slug: str):
     return _render_checklist(_tour_or_404(slug))
 
 
-@bp.post("/tours/<slug>/checklist")
+@bp.post("/tours/<slug>/checklist/new")
 def add_checklist_item(slug: str):
     tour = _tour_or_404(slug)
     _require_checklist_editor()

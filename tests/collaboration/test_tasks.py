@@ -171,7 +171,7 @@ def routes(world, task_id: int, item_id: int) -> dict[str, tuple[str, str, dict]
         "checklist": ("GET", f"/board/tours/{slug}/checklist", {}),
         "add_item": (
             "POST",
-            f"/board/tours/{slug}/checklist",
+            f"/board/tours/{slug}/checklist/new",
             {"title": "Traiteur", "due_offset_days": "7"},
         ),
         "edit_item": (
