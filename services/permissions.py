@@ -160,3 +160,13 @@ def can_export_registrants(user: User | None, workshops: Iterable[Workshop]) -> 
 def registrant_workshops(user: User | None, workshops: Iterable[Workshop]) -> list[Workshop]:
     """The workshops whose registrants this user may export (can_manage_workshop)."""
     return [w for w in workshops if can_manage_workshop(user, w)]
+
+
+def can_edit_checklist(user: User | None) -> bool:
+    """A tour's checklist template: the national coordination and admins."""
+    return is_organiser(user) and user.plans_every_territory
+
+
+def can_see_activity(user: User | None) -> bool:
+    """The activity log of a tour: every organiser (it says what the team did)."""
+    return is_organiser(user)

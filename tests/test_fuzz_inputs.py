@@ -42,6 +42,7 @@ from wtforms.csrf.core import CSRFTokenField
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.board.task_forms import ChecklistItemForm, TaskForm, TaskStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
 from blueprints.comments.forms import CommentForm
 from blueprints.form_helpers import int_or_none
@@ -57,6 +58,7 @@ from models import (
     AvailabilityKind,
     Blackout,
     Challenge,
+    ChecklistItem,
     Comment,
     DateOption,
     Notification,
@@ -67,6 +69,7 @@ from models import (
     RoundTableParticipant,
     Speaker,
     StopSpeaker,
+    Task,
     TeamInvitation,
     Territory,
     Tour,
@@ -234,6 +237,8 @@ def build_known_world(app: Flask) -> Known:
             Blackout,
             Challenge,
             Comment,
+            ChecklistItem,
+            Task,
             DateOption,
             Notification,
             Organisation,
@@ -311,6 +316,8 @@ URL_IDS = {
     "notification_id": Notification,
     "object_id": TourStop,
     "target_id": TourStop,
+    "item_id": ChecklistItem,
+    "task_id": Task,
     "blackout_id": Blackout,
     "option_id": DateOption,
     "link_id": StopSpeaker,
@@ -461,6 +468,7 @@ def test_edge_values_in_every_url_never_fail_the_server(app, role):
 
 # The row an id chosen in a form names, by the field's name.
 FORM_IDS = {
+    "owner_id": User,
     "challenge_id": Challenge,
     "duplicate_id": Speaker,
     "facilitator_ids": Speaker,
@@ -641,6 +649,11 @@ FORM_TARGETS = [
     FormTarget("comments.edit", "admin", ((CommentForm, ""),)),
     FormTarget("teams.change_role", "admin", ((RoleForm, ""),)),
     FormTarget("teams.invitation", "visitor", ((AcceptForm, ""),)),
+    FormTarget("board.add_checklist_item", "admin", ((ChecklistItemForm, ""),)),
+    FormTarget("board.update_checklist_item", "admin", ((ChecklistItemForm, ""),)),
+    FormTarget("board.add_task", "admin", ((TaskForm, "new-task"),)),
+    FormTarget("board.edit_task", "admin", ((TaskForm, ""),)),
+    FormTarget("board.change_task_status", "admin", ((TaskStatusForm, ""),), ("retour",)),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
 EXTRA_FIELDS = {
@@ -648,6 +661,7 @@ EXTRA_FIELDS = {
     "next": ["/", "/workshops/"],
     "suggest": [],
     "suivre": ["oui", "non"],
+    "retour": ["mes-taches", ""],
 }
 
 
@@ -729,6 +743,8 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "workshops.request_calendar_link",
         "board.regenerate_calendar",
         "board.remove_blackout",
+        "board.delete_checklist_item",
+        "board.delete_task",
         "board.remove_date_option",
         "round_tables.delete",
         "round_tables.remove_participant",

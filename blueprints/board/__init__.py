@@ -14,6 +14,7 @@ from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_as
 from extensions import db
 from models import NotificationMode, StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
+from services.collaboration.tasks import progress_by_stop
 from services.local_time import ambiguity_notices, short_when, today_in_france
 from services.permissions import can_edit_territory, can_manage_stop, editable_territory_ids
 from services.planning import tours
@@ -104,6 +105,7 @@ def tour(slug: str):
             current_user, [s.territory for s in stops] + unscheduled
         ),
         status_form=StopStatusForm(),
+        progress=progress_by_stop([s.id for s in stops], today_in_france()),
     )
 
 
@@ -301,4 +303,5 @@ def change_stop_status(stop_id: int):
 
 
 # The pages of a territory's hosting wishes register on bp (imported last: they import bp).
+from blueprints.board import tasks as _tasks  # noqa: E402, F401
 from blueprints.board import wishes as _wishes  # noqa: E402, F401

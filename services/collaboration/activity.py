@@ -283,6 +283,26 @@ def _now() -> datetime:
     return utc_now()
 
 
+def _gone(session: Session) -> dict[type, set[int]]:
+    """The ids deleted in this flush of what entries point to (a tour, a territory, an
+    account): an entry written after them must not point to them."""
+    gone: dict[type, set[int]] = {Tour: set(), Territory: set(), User: set()}
+    for obj in session.deleted:
+        if type(obj) in gone:
+            gone[type(obj)].add(obj.id)
+    return gone
+
+
+def _without_gone(entry: ActivityEntry, gone: dict[type, set[int]]) -> ActivityEntry:
+    if entry.tour_id in gone[Tour]:
+        entry.tour_id = None
+    if entry.territory_id in gone[Territory]:
+        entry.territory_id = None
+    if entry.actor_id in gone[User]:
+        entry.actor_id = None
+    return entry
+
+
 def _record(session: Session, _flush_context) -> None:
     actor_id: int | None = None
     actor_known = False
@@ -306,7 +326,9 @@ def _record(session: Session, _flush_context) -> None:
                 entry = _entry(obj, tracking, action, actor_id)
             if entry is not None:
                 entries.append(entry)
-    session.add_all(entries)
+    if entries:
+        gone = _gone(session)
+        session.add_all([_without_gone(e, gone) for e in entries])
 
 
 def register_activity_log() -> None:
@@ -839,6 +861,11 @@ CSV_COLUMNS = (
 )
 
 
+def _plain(text: str) -> str:
+    """Spreadsheets read no-break spaces as odd characters: plain ones in the file."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def csv_rows(wanted: ActivityFilter) -> Iterator[list[str]]:
     """One row per changed field (one row for a creation or deletion without fields)."""
     kind_names = kinds()
@@ -856,4 +883,4 @@ def csv_rows(wanted: ActivityFilter) -> Iterator[list[str]]:
         if not lines:
             yield [*base, "", "", ""]
         for line in lines:
-            yield [*base, line.label, line.before, line.after]
+            yield [*base, line.label, _plain(line.before), _plain(line.after)]

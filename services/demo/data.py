@@ -662,3 +662,17 @@ WORKSHOPS: list[WorkshopEntry] = [
         "demo_registrations": 0,
     },
 ]
+
+
+# The tour's checklist template: what every stop prepares, and how many days before it.
+CHECKLIST: list[tuple[str, int]] = [
+    ("Salle réservée", 60),
+    ("Accessibilité PMR vérifiée", 45),
+    ("Intervenant·es confirmé·es", 30),
+    ("Invitations envoyées", 30),
+    ("Communiqué de presse", 14),
+    ("Traiteur commandé", 14),
+    ("Programme imprimé", 7),
+    ("Feuilles d’émargement imprimées", 2),
+    ("Accueil de la presse", 0),
+]

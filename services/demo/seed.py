@@ -12,6 +12,7 @@ from sqlalchemy import select
 from extensions import Model, db
 from models import (
     Challenge,
+    ChecklistItem,
     Organisation,
     ParticipantRole,
     Registration,
@@ -35,6 +36,7 @@ from models import (
 )
 from models.types import new_token
 from services.calendar.private_feeds import participant_feed_link
+from services.collaboration.tasks import add_checklist_tasks
 from services.collaboration.teams import add_member
 from services.demo import data as demo_data
 from services.demo.data import StopEntry, TerritoryEntry
@@ -143,20 +145,31 @@ def _seed_stop(
         host = db.session.scalar(
             select(Organisation).filter_by(territory_id=territory.id, name=entry["host"])
         )
-    db.session.add(
-        TourStop(
-            tour=tour,
-            territory=territory,
-            starts_at=local_to_utc(day, time.fromisoformat(entry["start"]), territory.timezone),
-            ends_at=local_to_utc(day, time.fromisoformat(entry["end"]), territory.timezone),
-            venue_name=entry["venue"],
-            address=entry.get("address", ""),
-            host_organisation=host,
-            status=StopStatus.CONFIRMED,
-            description=entry["description"],
-        )
+    stop = TourStop(
+        tour=tour,
+        territory=territory,
+        starts_at=local_to_utc(day, time.fromisoformat(entry["start"]), territory.timezone),
+        ends_at=local_to_utc(day, time.fromisoformat(entry["end"]), territory.timezone),
+        venue_name=entry["venue"],
+        address=entry.get("address", ""),
+        host_organisation=host,
+        status=StopStatus.CONFIRMED,
+        description=entry["description"],
     )
+    db.session.add(stop)
+    add_checklist_tasks(stop)
     report.count(TourStop.__tablename__)
+
+
+def _seed_checklist(tour: Tour, report: SeedReport) -> None:
+    """The template, once: a tour that has one keeps it as its coordinators made it."""
+    if db.session.scalar(select(ChecklistItem.id).where(ChecklistItem.tour_id == tour.id)):
+        return
+    for position, (title, offset) in enumerate(demo_data.CHECKLIST, start=1):
+        db.session.add(
+            ChecklistItem(tour=tour, title=title, due_offset_days=offset, position=position)
+        )
+        report.count(ChecklistItem.__tablename__)
 
 
 def _seed_speakers(territories: dict[str, Territory], report: SeedReport) -> dict[str, Speaker]:
@@ -296,6 +309,8 @@ def seed_demo(admin_email: str, admin_password: str, demo_password: str) -> Seed
         entry["slug"]: _seed_territory(entry, challenges, report) for entry in demo_data.TERRITORIES
     }
     tour = _seed_tour(report)
+    db.session.flush()
+    _seed_checklist(tour, report)
     db.session.flush()
     for entry in demo_data.STOPS:
         _seed_stop(tour, entry, territories, report)
