@@ -235,3 +235,25 @@ def test_a_change_in_the_activity_log_tells_the_followers_but_not_its_author(
     assert all(kind == "change" and "a modifié" in summary for _e, kind, summary in told)
     switch_to(client, team.lead)
     assert "1 non lue" in text_of(client.get("/notifications"))
+
+
+def test_a_task_tells_its_owner_even_outside_the_territory(app, team):
+    """The lead gives the coordinator a task of the Roubaix stop: the coordinator owns it and
+    is told; when the coordinator ticks it, the lead is told, the coordinator is not."""
+    from models import Task, TaskStatus
+    from services.collaboration.activity import acting_as
+
+    with app.test_request_context():
+        lead = db.session.scalar(select(User).where(User.email == team.lead))
+        coordinator = db.session.scalar(select(User).where(User.email == team.coordinator))
+        with acting_as(lead):
+            task = Task(stop_id=team.stop_id, title="Accueil de la presse", owner=coordinator)
+            db.session.add(task)
+            db.session.commit()
+        assert team.coordinator in {e for e, _k, _s in _notified(app)}
+        before = len(_notified(app))
+        with acting_as(coordinator):
+            task.status = TaskStatus.DONE
+            db.session.commit()
+    told = {e for e, _k, _s in _notified(app)[before:]}
+    assert team.lead in told and team.coordinator not in told
