@@ -20,6 +20,7 @@ from blueprints.template_helpers import register_template_helpers
 from blueprints.transaction import discard_changes, register_transaction_boundary
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from models import User
+from services.collaboration.activity import register_activity_log
 
 PROJECT_ROOT = Path(__file__).resolve().parent
 
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_logging(app)
     warn_about_per_process_limits(app)
     register_extensions(app)
+    register_activity_log()  # every flush writes its activity entries
     register_transaction_boundary(app)
     register_input_guards(app)  # before the blueprints: their URL rules take its converters
     register_blueprints(app)
@@ -144,6 +146,8 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.auth import bp as auth_bp
     from blueprints.board import bp as board_bp
     from blueprints.calendar import bp as calendar_bp
+    from blueprints.comments import bp as comments_bp
+    from blueprints.notifications import bp as notifications_bp
     from blueprints.programmes import bp as programmes_bp
     from blueprints.public import bp as public_bp
     from blueprints.publishing import bp as publishing_bp
@@ -152,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
     from blueprints.site_pages import bp as site_bp
     from blueprints.speaker_admin import bp as speaker_admin_bp
     from blueprints.speakers import bp as speakers_bp
+    from blueprints.teams import bp as teams_bp
     from blueprints.workshop_admin import bp as workshop_admin_bp
     from blueprints.workshops import bp as workshops_bp
 
@@ -170,6 +175,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(round_tables_bp, url_prefix="/board")
     app.register_blueprint(workshop_admin_bp, url_prefix="/board")
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(notifications_bp)
 
 
 ERROR_MESSAGES = {

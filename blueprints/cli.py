@@ -10,7 +10,9 @@ from flask.cli import AppGroup
 
 from blueprints.transaction import end_transaction, in_transaction
 from models import Role
+from models.types import utc_now
 from services.accounts.users import create_user, set_password, territories_by_ids, user_by_email
+from services.collaboration.notifications import send_digests
 from services.demo.seed import database_is_empty, seed_demo
 from services.errors import InvalidInput
 from services.mail.sender import send_due_mails
@@ -20,6 +22,19 @@ def register_cli(app: Flask) -> None:
     register_seed_command(app)
     register_user_commands(app)
     register_mail_commands(app)
+    register_notification_commands(app)
+
+
+def register_notification_commands(app: Flask) -> None:
+    notifications = AppGroup("notifications", help="Notifications of the organisers.")
+    app.cli.add_command(notifications)
+
+    @notifications.command("digest")
+    @in_transaction
+    def digest_command() -> None:
+        """Queue today's digest (Paris day) of every user who chose it; once per day."""
+        sent = send_digests(utc_now())
+        click.echo(f"Résumés mis dans la file d’envoi : {sent}.")
 
 
 def register_seed_command(app: Flask) -> None:

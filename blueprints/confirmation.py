@@ -46,6 +46,14 @@ WARNINGS = {
     "remove_blackout": _l(
         "La coordination nationale pourra de nouveau programmer une étape ces jours-là."
     ),
+    "delete_comment": _l(
+        "Le commentaire et son historique disparaissent de la discussion. Cette action ne peut "
+        "pas être défaite."
+    ),
+    "remove_checklist_item": _l(
+        "Les étapes créées ensuite n’auront plus cette tâche ; celles qui l’ont déjà la gardent."
+    ),
+    "delete_task": _l("La tâche disparaît de l’étape et des listes de tâches de chacun."),
     "cancel_own_registration": _l(
         "Votre place à l’atelier « %(title)s » sera libérée et donnée à la personne suivante "
         "de la liste d’attente."

@@ -107,7 +107,18 @@ def _typographic_warning(action: str, **values) -> str:
     return typography(warning_of(action, **values))
 
 
+def activity_time(instant) -> str:
+    """When an activity entry was written, in Paris time: "3 déc. 2026 16 h 02"."""
+    from zoneinfo import ZoneInfo
+
+    from services.local_time import time_of_day
+
+    local = instant.astimezone(ZoneInfo("Europe/Paris"))
+    return f"{format_date(local.date(), 'd MMM y')} {time_of_day(local)}"
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(activity_time)
     app.add_template_filter(format_date, "format_date")
     app.add_template_filter(long_date)
     app.add_template_filter(stop_day)

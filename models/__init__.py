@@ -1,6 +1,17 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.collaboration import (
+    CLOSED_TASK_STATUSES,
+    ActivityAction,
+    ActivityEntry,
+    AppendOnly,
+    ChecklistItem,
+    Task,
+    TaskStatus,
+)
+from models.comments import Comment, CommentMention, CommentRevision
+from models.notifications import Follow, Notification, NotificationDigest
 from models.release import RELEASE_NAME_MAX, Release, ReleaseDocument
 from models.round_table import (
     ParticipantRole,
@@ -9,6 +20,7 @@ from models.round_table import (
     StopSpeaker,
 )
 from models.speaker import Availability, AvailabilityKind, Speaker
+from models.teams import INVITATION_VALIDITY, TeamInvitation, TeamMembership, hash_token
 from models.territory import (
     Challenge,
     Organisation,
@@ -18,7 +30,7 @@ from models.territory import (
 )
 from models.tour import StopStatus, Tour, TourStop
 from models.types import UTCDateTime, utc_now
-from models.user import Role, User, normalise_email, user_territories
+from models.user import NotificationMode, Role, TeamRole, User, normalise_email, user_territories
 from models.wishes import (
     DEFAULT_VISIT_MINUTES,
     Blackout,
@@ -37,16 +49,29 @@ from models.workshop import (
 )
 
 __all__ = [
+    "CLOSED_TASK_STATUSES",
     "DEFAULT_VISIT_MINUTES",
+    "INVITATION_VALIDITY",
     "RELEASE_NAME_MAX",
+    "ActivityAction",
+    "ActivityEntry",
+    "AppendOnly",
     "Availability",
     "AvailabilityKind",
     "Blackout",
     "Challenge",
+    "ChecklistItem",
+    "Comment",
+    "CommentMention",
+    "CommentRevision",
     "DateOption",
     "FeedOwner",
     "FeedRevision",
+    "Follow",
     "MailStatus",
+    "Notification",
+    "NotificationDigest",
+    "NotificationMode",
     "Organisation",
     "OutboxMail",
     "ParticipantRole",
@@ -61,6 +86,11 @@ __all__ = [
     "Speaker",
     "StopSpeaker",
     "StopStatus",
+    "Task",
+    "TaskStatus",
+    "TeamInvitation",
+    "TeamMembership",
+    "TeamRole",
     "Territory",
     "TerritoryChallenge",
     "TerritoryKind",
@@ -71,6 +101,7 @@ __all__ = [
     "VisitDuration",
     "Workshop",
     "WorkshopStatus",
+    "hash_token",
     "normalise_email",
     "user_territories",
     "utc_now",

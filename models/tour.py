@@ -20,6 +20,7 @@ from models.types import (
 )
 
 if TYPE_CHECKING:  # the modules that define them import this one
+    from models.collaboration import Task
     from models.round_table import RoundTable, StopSpeaker
     from models.user import User
 
@@ -98,6 +99,11 @@ class TourStop(InLocalTime, Model):
     )
     speakers: Mapped[list["StopSpeaker"]] = relationship(
         back_populates="stop", cascade="all, delete-orphan", order_by="StopSpeaker.position"
+    )
+    tasks: Mapped[list["Task"]] = relationship(
+        back_populates="stop",
+        cascade="all, delete-orphan",
+        order_by="(Task.due_date, Task.position, Task.id)",
     )
 
     @property

@@ -1,6 +1,7 @@
 """Accounts of the people who organise the tour."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -12,6 +13,9 @@ from extensions import Model, db
 from models.territory import Territory
 from models.types import LabelledEnum, UTCDateTime, new_token, text_enum, utc_now
 
+if TYPE_CHECKING:
+    from models.teams import TeamMembership
+
 
 class Role(LabelledEnum):
     ADMIN = "admin", _l("Administrateur·rice")
@@ -20,11 +24,37 @@ class Role(LabelledEnum):
     COORDINATOR = "coordinator", _l("Coordination nationale")
 
 
+class TeamRole(LabelledEnum):
+    """One's place in a territory's team. Leads invite and manage the team; members plan;
+    observers see the board, the drafts and the tasks and change nothing."""
+
+    LEAD = "lead", _l("Responsable territorial·e")
+    MEMBER = "member", _l("Membre de l’équipe territoriale")
+    OBSERVER = "observer", _l("Observateur·rice (lecture seule)")
+
+
+class NotificationMode(LabelledEnum):
+    """How a user hears of the changes others make to what they follow, besides the list."""
+
+    IMMEDIATE = "immediate", _l("Immédiat : un e-mail à chaque changement")
+    DAILY = "daily", _l("Résumé quotidien : un e-mail par jour au plus")
+    NEVER = "never", _l("Jamais par e-mail : seulement dans la plateforme")
+
+
+# One row per member of a territory's team, with their role there (models/teams.py maps it
+# as TeamMembership to read the role; User.territories writes it, as leads by default).
 user_territories = Table(
     "user_territories",
     db.metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("territory_id", ForeignKey("territories.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "team_role",
+        text_enum(TeamRole, 20),
+        nullable=False,
+        default=TeamRole.LEAD,
+        server_default=TeamRole.LEAD.value,
+    ),
 )
 
 
@@ -49,10 +79,20 @@ class User(UserMixin, Model):
     # session of the account, on logout, a new password or deactivation.
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    notification_mode: Mapped[NotificationMode] = mapped_column(
+        text_enum(NotificationMode, 20),
+        default=NotificationMode.DAILY,
+        server_default=NotificationMode.DAILY.value,
+    )
 
     territories: Mapped[list[Territory]] = relationship(
         secondary=user_territories, order_by=Territory.name
     )
+    # The same rows with the role in each team (models/teams.py); read-only.
+    memberships: Mapped[list["TeamMembership"]] = relationship(viewonly=True)
+
+    def team_role_in(self, territory_id: int) -> "TeamRole | None":
+        return next((m.team_role for m in self.memberships if m.territory_id == territory_id), None)
 
     @validates("email")
     def _normalise_email(self, _key: str, email: str) -> str:

@@ -8,7 +8,10 @@ account. Admins may do everything.
 from collections.abc import Iterable
 from typing import TypeGuard
 
-from models import Speaker, Territory, TourStop, User, Workshop
+from models import Speaker, TeamRole, Territory, TourStop, User, Workshop
+
+# The team roles that plan in their territory; observers see and change nothing.
+PLANNING_ROLES = (TeamRole.LEAD, TeamRole.MEMBER)
 
 
 def is_organiser(user: User | None) -> TypeGuard[User]:
@@ -22,10 +25,56 @@ def is_admin(user: User | None) -> bool:
 
 
 def can_edit_territory(user: User | None, territory: Territory) -> bool:
-    """Plan in a territory: its own organisers, the national coordination, and admins."""
+    """Plan in a territory: its own team's leads and members (not its observers), the
+    national coordination, and admins."""
     if not is_organiser(user):
         return False
-    return user.plans_every_territory or any(t.id == territory.id for t in user.territories)
+    return user.plans_every_territory or user.team_role_in(territory.id) in PLANNING_ROLES
+
+
+def is_read_only(user: User | None) -> bool:
+    """An observer everywhere they belong: sees the board, the drafts and the tasks, changes
+    nothing, not even what every organiser shares (speakers). Visitors are read-only too."""
+    if not is_organiser(user):
+        return True
+    if user.plans_every_territory or not user.memberships:
+        return False
+    return all(m.team_role == TeamRole.OBSERVER for m in user.memberships)
+
+
+def can_see_all_teams(user: User | None) -> bool:
+    """Every territory's team (/board/equipes): admins and the national coordination."""
+    return is_organiser(user) and user.plans_every_territory
+
+
+def can_see_team(user: User | None, territory: Territory) -> bool:
+    """A territory's team page: anyone in the team, admins and the national coordination."""
+    return can_see_all_teams(user) or (
+        is_organiser(user) and user.team_role_in(territory.id) is not None
+    )
+
+
+def can_manage_team(user: User | None, territory: Territory) -> bool:
+    """Invite, change roles, remove: the territory's leads, the national coordination,
+    admins."""
+    return can_see_all_teams(user) or (
+        is_organiser(user) and user.team_role_in(territory.id) == TeamRole.LEAD
+    )
+
+
+def can_read_discussion(user: User | None, territories: Iterable[Territory]) -> bool:
+    """The internal comments on an object of these territories: anyone in one of their teams
+    (observers included), the national coordination and admins. Never the public."""
+    if not is_organiser(user):
+        return False
+    return user.plans_every_territory or any(
+        user.team_role_in(t.id) is not None for t in territories
+    )
+
+
+def can_comment(user: User | None, territories: Iterable[Territory]) -> bool:
+    """Write in that discussion: those who may plan one of these territories (observers read)."""
+    return any(can_edit_territory(user, t) for t in territories)
 
 
 def editable_territory_ids(user: User | None, territories: Iterable[Territory]) -> set[int]:
@@ -57,8 +106,9 @@ def can_plan_in_any_territory(user: User | None, territories: Iterable[Territory
 
 
 def can_edit_speakers(user: User | None) -> bool:
-    """Speakers are shared by every territory: any organiser may add or correct one."""
-    return is_organiser(user)
+    """Speakers are shared by every territory: any organiser may add or correct one, except
+    observers."""
+    return is_organiser(user) and not is_read_only(user)
 
 
 def can_move_speaker(
@@ -116,3 +166,13 @@ def can_publish(user: User | None) -> bool:
     """Publish a release of a tour's programme (which mails every affected speaker and
     participant): the national coordination and admins."""
     return is_organiser(user) and user.plans_every_territory
+
+
+def can_edit_checklist(user: User | None) -> bool:
+    """A tour's checklist template: the national coordination and admins."""
+    return is_organiser(user) and user.plans_every_territory
+
+
+def can_see_activity(user: User | None) -> bool:
+    """The activity log of a tour: every organiser (it says what the team did)."""
+    return is_organiser(user)

@@ -195,6 +195,9 @@ def organiser_pages(app, world: World) -> list[str]:
         "/admin/users/new",
         f"/board/tours/{world.tour_slug}/territories/roubaix/disponibilites",
         f"/board/tours/{world.tour_slug}/releases/new",
+        "/board/equipes",
+        "/board/territories/roubaix/equipe",
+        "/notifications",
     ]
 
 
@@ -466,3 +469,59 @@ def test_release_pages_with_changes_have_no_wcag_violation(
     board = [f"/board/tours/{world.tour_slug}/releases/new"]
     assert problems_on(chromium, live_server, board, width, world.admin, violations) == {}
     assert problems_on(chromium, live_server, board, 320, world.admin, overflow) == {}
+
+
+def collaboration_pages(app, world: World) -> tuple[list[str], list[str], str]:
+    """A Roubaix team at work: a member and an observer, a pending invitation, comments
+    (one edited, with a mention) on the stop, notifications for the lead. Returns the lead's
+    pages, the visitor's pages (an invitation, a refused one), and the lead's e-mail."""
+    import re as _re
+
+    from sqlalchemy import select
+
+    from extensions import db
+    from models import OutboxMail, TeamRole
+    from tests.collaboration.conftest import add_team_member
+    from tests.factories import make_roubaix_stop
+    from tests.helpers import login, post_form
+
+    with app.app_context():
+        add_team_member("membre@test.example", "roubaix", TeamRole.MEMBER, world, "Mehdi Membre")
+        db.session.commit()
+    stop_id = make_roubaix_stop(app, world)
+    client = app.test_client()
+    login(client, "membre@test.example")
+    post_form(
+        client, f"/board/comments/stop/{stop_id}", {"body": "Salle **réservée**, @[Rémi Roubaix]."}
+    )
+    client = app.test_client()
+    login(client, world.roubaix_organiser)
+    post_form(
+        client,
+        "/board/territories/roubaix/equipe/invitations",
+        {"email": "n@x.fr", "role": "observer"},
+    )
+    post_form(client, f"/board/comments/stop/{stop_id}", {"body": "Merci !"})
+    with app.app_context():
+        from models import Comment
+
+        mine = db.session.scalars(select(Comment.id).order_by(Comment.id)).all()[-1]
+        body = db.session.scalars(select(OutboxMail.text_body)).first()
+    post_form(client, f"/board/comments/{mine}/edit", {"body": "Merci beaucoup !"})
+    token = _re.search(r"/invitations/(\S+)", body).group(1)
+    lead_pages = [
+        "/board/territories/roubaix/equipe",
+        f"/board/stops/{stop_id}/programme",
+        f"/board/comments/{mine}/edit",
+        "/notifications",
+        "/board/profile",
+    ]
+    return lead_pages, [f"/invitations/{token}"], world.roubaix_organiser
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_collaboration_pages_have_no_wcag_violation(app, chromium, live_server, world, width):  # noqa: F811
+    lead_pages, visitor_pages, lead = collaboration_pages(app, world)
+    assert problems_on(chromium, live_server, lead_pages, width, lead, violations) == {}
+    assert problems_on(chromium, live_server, lead_pages, 320, lead, overflow) == {}
+    assert problems_on(chromium, live_server, visitor_pages, width, None, violations) == {}

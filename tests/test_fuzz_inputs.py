@@ -42,11 +42,15 @@ from wtforms.csrf.core import CSRFTokenField
 from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.auth.forms import LoginForm
 from blueprints.board.forms import StopForm, StopStatusForm
+from blueprints.board.task_forms import ChecklistItemForm, TaskForm, TaskStatusForm
 from blueprints.board.wish_forms import BlackoutForm, DateOptionForm, VisitDurationForm
+from blueprints.comments.forms import CommentForm
 from blueprints.form_helpers import int_or_none
+from blueprints.notifications import FollowForm, ModeForm
 from blueprints.releases import ReleaseForm
 from blueprints.round_tables.forms import MoveForm, RoundTableForm, SpeakerRoleForm
 from blueprints.speaker_admin.forms import AvailabilityForm, DeleteForm, MergeForm, SpeakerForm
+from blueprints.teams.forms import AcceptForm, InvitationForm, RoleForm
 from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db
@@ -55,7 +59,10 @@ from models import (
     AvailabilityKind,
     Blackout,
     Challenge,
+    ChecklistItem,
+    Comment,
     DateOption,
+    Notification,
     Organisation,
     PrivateFeed,
     Registration,
@@ -63,6 +70,8 @@ from models import (
     RoundTableParticipant,
     Speaker,
     StopSpeaker,
+    Task,
+    TeamInvitation,
     Territory,
     Tour,
     TourStop,
@@ -229,13 +238,18 @@ def build_known_world(app: Flask) -> Known:
             Availability,
             Blackout,
             Challenge,
+            Comment,
+            ChecklistItem,
+            Task,
             DateOption,
+            Notification,
             Organisation,
             Registration,
             RoundTable,
             RoundTableParticipant,
             Speaker,
             StopSpeaker,
+            TeamInvitation,
             Territory,
             TourStop,
             User,
@@ -299,6 +313,13 @@ def signed_in_client(app: Flask, role: str) -> FlaskClient:
 # The row an id of a URL names, by the parameter's name.
 URL_IDS = {
     "availability_id": Availability,
+    "invitation_id": TeamInvitation,
+    "comment_id": Comment,
+    "notification_id": Notification,
+    "object_id": TourStop,
+    "target_id": TourStop,
+    "item_id": ChecklistItem,
+    "task_id": Task,
     "blackout_id": Blackout,
     "option_id": DateOption,
     "link_id": StopSpeaker,
@@ -325,6 +346,8 @@ def known_texts(known: Known, name: str) -> list[str]:
         "territory_slug": known.territory_slugs,
         "token": known.tokens,
         "proof": known.tokens,
+        "target_type": ["stop", "round_table", "workshop"],
+        "object_type": ["stop", "workshop"],
     }[name]
 
 
@@ -447,6 +470,7 @@ def test_edge_values_in_every_url_never_fail_the_server(app, role):
 
 # The row an id chosen in a form names, by the field's name.
 FORM_IDS = {
+    "owner_id": User,
     "challenge_id": Challenge,
     "duplicate_id": Speaker,
     "facilitator_ids": Speaker,
@@ -621,9 +645,27 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.edit", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
     FormTarget("releases.publish", "admin", ((ReleaseForm, ""),)),
+    FormTarget("teams.invite", "admin", ((InvitationForm, ""),)),
+    FormTarget("comments.add", "admin", ((CommentForm, ""),)),
+    FormTarget("notifications.set_mode", "admin", ((ModeForm, ""),)),
+    FormTarget("notifications.follow", "admin", ((FollowForm, ""),), ("suivre",)),
+    FormTarget("comments.edit", "admin", ((CommentForm, ""),)),
+    FormTarget("teams.change_role", "admin", ((RoleForm, ""),)),
+    FormTarget("teams.invitation", "visitor", ((AcceptForm, ""),)),
+    FormTarget("board.add_checklist_item", "admin", ((ChecklistItemForm, ""),)),
+    FormTarget("board.update_checklist_item", "admin", ((ChecklistItemForm, ""),)),
+    FormTarget("board.add_task", "admin", ((TaskForm, "new-task"),)),
+    FormTarget("board.edit_task", "admin", ((TaskForm, ""),)),
+    FormTarget("board.change_task_status", "admin", ((TaskStatusForm, ""),), ("retour",)),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
-EXTRA_FIELDS = {"lang": ["fr", "en"], "next": ["/", "/workshops/"], "suggest": []}
+EXTRA_FIELDS = {
+    "lang": ["fr", "en"],
+    "next": ["/", "/workshops/"],
+    "suggest": [],
+    "suivre": ["oui", "non"],
+    "retour": ["mes-taches", ""],
+}
 
 
 @dataclass(frozen=True)
@@ -704,11 +746,18 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "workshops.request_calendar_link",
         "board.regenerate_calendar",
         "board.remove_blackout",
+        "board.delete_checklist_item",
+        "board.delete_task",
         "board.remove_date_option",
         "round_tables.delete",
         "round_tables.remove_participant",
         "round_tables.remove_stop_speaker",
         "speaker_admin.regenerate_calendar",
+        "comments.delete",
+        "notifications.mark_all_read",
+        "notifications.mark_read",
+        "teams.remove_member",
+        "teams.revoke",
         "speaker_admin.remove_availability",
         "workshop_admin.anonymise",
         "workshop_admin.cancel",

@@ -91,3 +91,14 @@ def edit_user(user_id: int):
         ), 400
     flash(_("Compte de %(name)s enregistré.", name=user.display_name), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/activite")
+def activity():
+    """Every change on the platform, for admins (the same filters and CSV as a tour's)."""
+    from blueprints.board.tasks import activity_filter, csv_response, render_feed
+
+    wanted = activity_filter(None)
+    if request.args.get("format") == "csv":
+        return csv_response(wanted, "activite.csv")
+    return render_feed("board/activity.html", wanted, tour=None)

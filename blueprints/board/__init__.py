@@ -12,8 +12,9 @@ from blueprints.board.forms import StopForm, StopStatusForm
 from blueprints.confirmation import unless_confirmed, warning_of
 from blueprints.form_helpers import Refusal, attempt, attempt_or_abort, month_asked
 from extensions import db
-from models import StopStatus, Territory, Tour, TourStop
+from models import NotificationMode, StopStatus, Territory, Tour, TourStop
 from services.calendar.private_feeds import feed_link_of, organiser_feed_link, regenerate
+from services.collaboration.tasks import progress_by_stop
 from services.local_time import ambiguity_notices, short_when, today_in_france
 from services.permissions import (
     can_edit_territory,
@@ -68,6 +69,7 @@ def profile():
         "board/profile.html",
         private_feed_url=private_feed_url,
         wishes_tour=tours.current_tour(today_in_france()),
+        notification_modes=list(NotificationMode),
     )
     return page, 200, {"Cache-Control": "private, no-store"}
 
@@ -109,6 +111,7 @@ def tour(slug: str):
         ),
         status_form=StopStatusForm(),
         can_publish=can_publish(current_user),
+        progress=progress_by_stop([s.id for s in stops], today_in_france()),
     )
 
 
@@ -306,4 +309,5 @@ def change_stop_status(stop_id: int):
 
 
 # The pages of a territory's hosting wishes register on bp (imported last: they import bp).
+from blueprints.board import tasks as _tasks  # noqa: E402, F401
 from blueprints.board import wishes as _wishes  # noqa: E402, F401

@@ -76,15 +76,35 @@ def _warnings_about(stop: TourStop, round_table_id: int | None = None):
 
 
 @bp.get("/stops/<int:stop_id>/programme")
-def stop_programme(stop_id: int, speaker_form: SpeakerRoleForm | None = None, status: int = 200):
+def stop_programme(
+    stop_id: int,
+    speaker_form: SpeakerRoleForm | None = None,
+    status: int = 200,
+    task_form=None,
+):
+    from blueprints.board.task_forms import TaskStatusForm
+    from blueprints.board.tasks import prepared_task_form
+    from services.collaboration.activity import activity_of, sentence
+    from services.collaboration.tasks import progress_by_stop
+    from services.local_time import today_in_france
+
     stop = _stop(stop_id)
+    editable = can_manage_stop(current_user, stop)
+    today = today_in_france()
     return (
         render_template(
             "round_tables/stop_programme.html",
             stop=stop,
-            editable=can_manage_stop(current_user, stop),
+            editable=editable,
             speaker_form=speaker_form or _speaker_form("stop"),
             warnings=_warnings_about(stop),
+            task_form=task_form
+            or (prepared_task_form(stop, prefix="new-task") if editable else None),
+            status_choices_form=TaskStatusForm(),
+            progress=progress_by_stop([stop.id], today).get(stop.id),
+            today=today,
+            activity=activity_of(stop, limit=20),
+            activity_sentence=sentence,
         ),
         status,
     )

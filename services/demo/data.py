@@ -45,10 +45,11 @@ class StopEntry(TypedDict):
     description: str
 
 
-class OrganiserAccountEntry(TypedDict):
+class OrganiserAccountEntry(TypedDict, total=False):
     email: str
     name: str
     territories: list[str]  # territory slugs
+    team_role: str  # "lead" (the default), "member" or "observer"
 
 
 class SpeakerEntry(TypedDict):
@@ -502,6 +503,19 @@ DEMO_ORGANISERS: list[OrganiserAccountEntry] = [
         "name": "Équipe de Roubaix (démo)",
         "territories": ["roubaix"],
     },
+    # A second organiser of Roubaix and an observer, so that a team can be seen at work.
+    {
+        "email": "membre.roubaix@tournee.example",
+        "name": "Membre de l’équipe de Roubaix (démo)",
+        "territories": ["roubaix"],
+        "team_role": "member",
+    },
+    {
+        "email": "observation.roubaix@tournee.example",
+        "name": "Observation à Roubaix (démo)",
+        "territories": ["roubaix"],
+        "team_role": "observer",
+    },
     {
         "email": "equipe.clermont@tournee.example",
         "name": "Équipe de Clermont-Ferrand (démo)",
@@ -654,3 +668,16 @@ FIRST_RELEASE_NOTE = (
     "Première version publiée du programme de la tournée de labellisation 2019 : les étapes "
     "annoncées, leurs tables rondes et les ateliers inter-territoires."
 )
+
+# The tour's checklist template: what every stop prepares, and how many days before it.
+CHECKLIST: list[tuple[str, int]] = [
+    ("Salle réservée", 60),
+    ("Accessibilité PMR vérifiée", 45),
+    ("Intervenant·es confirmé·es", 30),
+    ("Invitations envoyées", 30),
+    ("Communiqué de presse", 14),
+    ("Traiteur commandé", 14),
+    ("Programme imprimé", 7),
+    ("Feuilles d’émargement imprimées", 2),
+    ("Accueil de la presse", 0),
+]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from extensions import Model, db
 from models import (
     Challenge,
+    ChecklistItem,
     Organisation,
     ParticipantRole,
     Registration,
@@ -23,6 +24,7 @@ from models import (
     Speaker,
     StopSpeaker,
     StopStatus,
+    TeamRole,
     Territory,
     TerritoryChallenge,
     TerritoryKind,
@@ -35,6 +37,8 @@ from models import (
 )
 from models.types import new_token
 from services.calendar.private_feeds import participant_feed_link
+from services.collaboration.tasks import add_checklist_tasks
+from services.collaboration.teams import add_member
 from services.demo import data as demo_data
 from services.demo.data import StopEntry, TerritoryEntry
 from services.local_time import local_to_utc, today_in_france
@@ -142,20 +146,31 @@ def _seed_stop(
         host = db.session.scalar(
             select(Organisation).filter_by(territory_id=territory.id, name=entry["host"])
         )
-    db.session.add(
-        TourStop(
-            tour=tour,
-            territory=territory,
-            starts_at=local_to_utc(day, time.fromisoformat(entry["start"]), territory.timezone),
-            ends_at=local_to_utc(day, time.fromisoformat(entry["end"]), territory.timezone),
-            venue_name=entry["venue"],
-            address=entry.get("address", ""),
-            host_organisation=host,
-            status=StopStatus.CONFIRMED,
-            description=entry["description"],
-        )
+    stop = TourStop(
+        tour=tour,
+        territory=territory,
+        starts_at=local_to_utc(day, time.fromisoformat(entry["start"]), territory.timezone),
+        ends_at=local_to_utc(day, time.fromisoformat(entry["end"]), territory.timezone),
+        venue_name=entry["venue"],
+        address=entry.get("address", ""),
+        host_organisation=host,
+        status=StopStatus.CONFIRMED,
+        description=entry["description"],
     )
+    db.session.add(stop)
+    add_checklist_tasks(stop)
     report.count(TourStop.__tablename__)
+
+
+def _seed_checklist(tour: Tour, report: SeedReport) -> None:
+    """The template, once: a tour that has one keeps it as its coordinators made it."""
+    if db.session.scalar(select(ChecklistItem.id).where(ChecklistItem.tour_id == tour.id)):
+        return
+    for position, (title, offset) in enumerate(demo_data.CHECKLIST, start=1):
+        db.session.add(
+            ChecklistItem(tour=tour, title=title, due_offset_days=offset, position=position)
+        )
+        report.count(ChecklistItem.__tablename__)
 
 
 def _seed_speakers(territories: dict[str, Territory], report: SeedReport) -> dict[str, Speaker]:
@@ -272,14 +287,17 @@ def _seed_account(
     password: str,
     territories: list[Territory],
     report: SeedReport,
+    team_role: TeamRole = TeamRole.LEAD,
 ) -> None:
     if db.session.scalar(select(User.id).where(User.email == normalise_email(email))):
         return
     password = password or secrets.token_urlsafe(12)
     user = User(email=email, display_name=name, role=role)
     user.set_password(password)
-    user.territories = territories
     db.session.add(user)
+    db.session.flush()
+    for territory in territories:
+        add_member(user, territory, team_role)
     report.count(User.__tablename__)
     report.new_accounts.append((normalise_email(email), password))
 
@@ -299,6 +317,8 @@ def seed_demo(
     }
     tour = _seed_tour(report)
     db.session.flush()
+    _seed_checklist(tour, report)
+    db.session.flush()
     for entry in demo_data.STOPS:
         _seed_stop(tour, entry, territories, report)
     db.session.flush()
@@ -317,6 +337,7 @@ def seed_demo(
             demo_password,
             [territories[slug] for slug in account["territories"]],
             report,
+            TeamRole(account.get("team_role", TeamRole.LEAD.value)),
         )
     coordinator = demo_data.DEMO_COORDINATOR
     _seed_account(

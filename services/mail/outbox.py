@@ -180,3 +180,21 @@ def undeliverable_mails(workshop_id: int) -> dict[int, OutboxMail]:
         .order_by(OutboxMail.id)
     )
     return {mail.registration_id: mail for mail in mails if mail.registration_id is not None}
+
+
+def queue_account_mail(
+    kind: str, to_address: str, to_name: str, subject: str, text: str, html: str
+) -> OutboxMail:
+    """A mail to an organiser (an invitation, a notification): no registration behind it."""
+    message = OutboxMail(
+        kind=kind,
+        to_address=to_address,
+        to_name=to_name,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        message_id=f"<{uuid.uuid4()}@{current_app.config['MAIL_DOMAIN']}>",
+    )
+    db.session.add(message)
+    log.info("mail %s queued for an organiser", kind)
+    return message

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from extensions import db
 from models import Organisation, StopStatus, Territory, Tour, TourStop, User
+from services.collaboration.activity import stale_edit_details
+from services.collaboration.tasks import add_checklist_tasks, follow_stop
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors
 from services.local_time import entered_instant
@@ -124,20 +126,24 @@ def create_stop(tour: Tour, fields: StopFields, author: User) -> TourStop:
     stop = TourStop(tour=tour, status=StopStatus.DRAFT)
     _apply(stop, resolved, fields, author)
     db.session.add(stop)
+    add_checklist_tasks(stop)
     db.session.flush()
     log.info("stop %s created in tour %s", stop.id, tour.id)
     return stop
 
 
-def _changed_since_opened(stop: TourStop) -> str:
+def _changed_since_opened(stop: TourStop, author: User | None = None) -> str:
     who = stop.updated_by.display_name if stop.updated_by else _("quelqu’un d’autre")
-    return _(
+    message = _(
         "Cette étape a été modifiée par %(who)s (%(when)s) depuis que vous l’avez ouverte. "
         "Vos changements n’ont pas été enregistrés pour ne pas écraser les siens : "
         "relisez la version actuelle ci-dessous, puis enregistrez de nouveau si besoin.",
         who=who,
         when=format_datetime(stop.updated_at, "d MMMM y HH:mm"),
     )
+    # What the other person changed, from the activity log.
+    details = stale_edit_details(stop, author)
+    return f"{message} {details}" if details else message
 
 
 def _changed_meanwhile() -> str:
@@ -173,10 +179,13 @@ def bump_sequence(stop: TourStop, with_round_tables: bool) -> None:
 def update_stop(
     stop: TourStop, fields: StopFields, expected_version: int | None, author: User
 ) -> TourStop:
-    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop))
+    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop, author))
     resolved = _resolve(stop.tour, fields)
     before = _when_and_where(stop)
     _apply(stop, resolved, fields, author)
+    if stop.starts_at != before[0]:
+        with db.session.no_autoflush:
+            follow_stop(stop)
     if _when_and_where(stop) != before:
         place_changed = before[2:] != _when_and_where(stop)[2:]
         bump_sequence(stop, with_round_tables=place_changed)
@@ -189,7 +198,7 @@ def set_stop_status(
     stop: TourStop, status: StopStatus, expected_version: int | None, author: User
 ) -> TourStop:
     """Confirm, cancel, or bring a stop back to draft."""
-    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop))
+    ensure_version(expected_version, stop.version, lambda: _changed_since_opened(stop, author))
     if stop.status != status:
         stop.status = status
         stop.updated_by = author

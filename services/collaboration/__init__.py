@@ -1,0 +1,1 @@
+"""Working together: the activity log, checklists and tasks (and comments, notifications)."""
