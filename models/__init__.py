@@ -1,6 +1,7 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.jobs import FailedJob, RenderedDocument
 from models.round_table import (
     ParticipantRole,
     RoundTable,
@@ -42,6 +43,7 @@ __all__ = [
     "Blackout",
     "Challenge",
     "DateOption",
+    "FailedJob",
     "FeedOwner",
     "FeedRevision",
     "MailStatus",
@@ -51,6 +53,7 @@ __all__ = [
     "PrivateFeed",
     "Registration",
     "RegistrationStatus",
+    "RenderedDocument",
     "Role",
     "RoundTable",
     "RoundTableParticipant",

@@ -10,6 +10,7 @@ from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.form_helpers import Refusal, attempt
 from extensions import db
 from models import Role, User
+from services import background
 from services.accounts.users import (
     all_users,
     create_user,
@@ -91,3 +92,9 @@ def edit_user(user_id: int):
         ), 400
     flash(_("Compte de %(name)s enregistré.", name=user.display_name), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.get("/taches-de-fond")
+def failed_jobs():
+    """Background jobs whose every attempt failed, with their reason (admins only)."""
+    return render_template("admin/failed_jobs.html", failures=background.recent_failures())
