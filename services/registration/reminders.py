@@ -23,21 +23,21 @@ def due_reminders(now: datetime) -> list[int]:
     """Confirmed registrations of open workshops starting within two days, not reminded
     yet. Those made inside the two days are left out: their confirmation, with the same
     invitation, has just been sent."""
-    return list(
-        db.session.scalars(
-            select(Registration.id)
-            .join(Workshop, Registration.workshop_id == Workshop.id)
-            .where(
-                Registration.status == RegistrationStatus.CONFIRMED,
-                Registration.reminder_sent_at.is_(None),
-                Workshop.status == WorkshopStatus.OPEN,
-                Workshop.starts_at > now,
-                Workshop.starts_at <= now + REMINDER_LEAD,
-                Registration.created_at < Workshop.starts_at - REMINDER_LEAD,
-            )
-            .order_by(Registration.id)
+    rows = db.session.execute(
+        select(Registration.id, Registration.created_at, Workshop.starts_at)
+        .join(Workshop, Registration.workshop_id == Workshop.id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.reminder_sent_at.is_(None),
+            Workshop.status == WorkshopStatus.OPEN,
+            Workshop.starts_at > now,
+            Workshop.starts_at <= now + REMINDER_LEAD,
         )
+        .order_by(Registration.id)
     )
+    # Compared here rather than in SQL: date arithmetic differs between SQLite and PostgreSQL,
+    # and the rows are only those of the next two days.
+    return [id_ for id_, created_at, starts_at in rows if created_at < starts_at - REMINDER_LEAD]
 
 
 def send_reminder(registration_id: int, now: datetime) -> bool:
