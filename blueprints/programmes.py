@@ -4,8 +4,8 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import force_locale
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 import jobs
@@ -129,12 +129,21 @@ def tour_programme(slug: str):
                 status=304, headers={"ETag": document.etag, "Cache-Control": "no-cache"}
             )
         return _pdf(document.body, document.etag, spec.filename, "no-cache")
+    percent = stored.progress_percent(document)
+    pages = document.pages_laid_out if document else 0
+    if percent is None:
+        text = ngettext("%(num)s page mise en page", "%(num)s pages mises en page", pages)
+    else:
+        text = _("%(percent)s %% · %(pages)s pages mises en page", percent=percent, pages=pages)
+    if request.accept_mimetypes.best == "application/json":
+        progress = {"ready": False, "percent": percent, "pages": pages, "text": text}
+        return jsonify(progress), 202, {"Cache-Control": "no-store"}
     page = render_template(
         "public/document_progress.html",
         tour=tour,
         title=spec.title,
-        percent=stored.progress_percent(document),
-        pages=document.pages_laid_out if document else 0,
+        percent=percent,
+        progress_text=text,
         refresh=PROGRESS_REFRESH_SECONDS,
     )
     return page, 202, {"Cache-Control": "no-store", "Retry-After": str(PROGRESS_REFRESH_SECONDS)}

@@ -39,6 +39,8 @@ def pages_of(world: World) -> list[tuple[str, str | None]]:
         (f"/tours/{world.tour_slug}/?mois=2019-02", None),  # opens on the calendar tab
         (f"/stops/{world.nantes_stop_id}", None),
         ("/territories/nantes", None),
+        # Nobody consumes the jobs of the live server: the programme's progress page.
+        (f"/tours/{world.tour_slug}/programme.pdf", None),
     ]
 
 
@@ -191,6 +193,7 @@ def organiser_pages(app, world: World) -> list[str]:
         f"/board/tours/{world.tour_slug}/workshops/new",
         "/admin/users/",
         "/admin/users/new",
+        "/admin/taches-de-fond",
         f"/board/tours/{world.tour_slug}/territories/roubaix/disponibilites",
     ]
 
