@@ -20,13 +20,15 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 translations: $(VENV)/.installed
 	$(PYBABEL) compile --use-fuzzy --directory translations --statistics 2>&1 | tail -n 1
 
-# The mail sender runs beside the server; in development it writes .eml files to
-# instance/mail/ (set MAIL_SERVER to send over SMTP instead).
+# One job consumer runs beside the server (jobs/: the mail outbox, reminders, programmes),
+# its queue in instance/jobs.sqlite3; in development mails are .eml files in instance/mail/
+# (set MAIL_SERVER to send over SMTP instead).
 run: $(VENV)/.installed translations system-libraries
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Mails to participants: instance/mail/*.eml"
-	$(FLASK) mail send --loop & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/huey_consumer jobs.worker.huey --workers 2 --worker-type thread --quiet & \
+		trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 		$(FLASK) run --host 127.0.0.1 --port 5000
 
 # WeasyPrint needs Pango and a font; on a bare Debian they come from its packages.

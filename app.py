@@ -14,12 +14,14 @@ from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, SecurityError
 
 import config as settings
+import jobs
 from blueprints.cli import register_cli
 from blueprints.input_guards import register_input_guards
 from blueprints.template_helpers import register_template_helpers
 from blueprints.transaction import discard_changes, register_transaction_boundary
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 from models import User
+from services import caching
 from services.collaboration.activity import register_activity_log
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -108,6 +110,9 @@ def register_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "translations"),
     )
     limiter.init_app(app)
+    # Rendered feeds and documents, and the job queue: shared through Redis when configured.
+    caching.init_app(app)
+    jobs.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")

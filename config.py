@@ -54,6 +54,8 @@ def trusted_hosts(public_url: str, extra: str) -> list[str]:
 
 def from_environment(instance_path: str) -> dict:
     public_url = os.environ.get("PUBLIC_URL", "").strip()
+    # One Redis for everything several servers must share: caches, rate limits, jobs.
+    redis_url = os.environ.get("REDIS_URL", "").strip()
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -61,9 +63,22 @@ def from_environment(instance_path: str) -> dict:
         # Limits must be shared by every process and server: Redis in production. memory://
         # counts per process (development, one process).
         "RATELIMIT_STORAGE_URI": (
-            os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+            os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://"
         ),
-        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "tournee"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get(
+            "RATELIMIT_KEY_PREFIX", os.environ.get("REDIS_KEY_PREFIX", "tournee")
+        ),
+        # Rendered feeds and documents (services/caching.py): in Redis, every worker of every
+        # server builds a document once for all; memory:// keeps them in each process.
+        "CACHE_URL": os.environ.get("CACHE_URL") or redis_url or "memory://",
+        # Background jobs (jobs/): Huey on Redis in production, on a SQLite file of the instance
+        # folder otherwise (no service to start). Keys and queue are named after the prefix.
+        "JOBS_URL": (
+            os.environ.get("JOBS_URL")
+            or redis_url
+            or f"sqlite:///{Path(instance_path) / 'jobs.sqlite3'}"
+        ),
+        "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "tournee"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -123,6 +138,9 @@ def for_tests(database: str) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": database,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "CACHE_URL": "memory://",
+        # Jobs wait in memory until a test runs them (tests/jobs/helpers.py).
+        "JOBS_URL": "memory://",
         "LOGIN_RATE_LIMIT": "5 per minute",
         "SERVER_NAME": None,
         # The seed's first release renders a PDF: seconds in every test that seeds.

@@ -4,15 +4,17 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import force_locale
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+import jobs
 from blueprints.access import require, require_login
 from blueprints.http import not_modified
 from extensions import db
 from models import TourStop, Workshop
-from services.documents import attendance_sheets, programmes, rendering
+from models.types import utc_now
+from services.documents import attendance_sheets, programmes, rendering, stored
 from services.permissions import can_manage_stop, can_view_registrants
 from services.planning import tours
 
@@ -82,20 +84,69 @@ def _document(
     )
 
 
+def _pdf(body: bytes, etag: str, filename: str, cache_control: str) -> Response:
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "ETag": etag,
+            "Cache-Control": cache_control,
+            "Content-Disposition": f'inline; filename="{filename}.pdf"',
+        },
+    )
+
+
+# The progress page asks again this often (seconds), by a meta refresh (no script: CSP).
+PROGRESS_REFRESH_SECONDS = 2
+
+
 @bp.get("/tours/<slug>/programme.pdf")
 @in_french
 def tour_programme(slug: str):
+    """A tour's programme (tens of pages) is never rendered in the request: it is served as
+    last rendered by a job (jobs/documents.py), which is queued when the data changed; the
+    first time, a progress page refreshes itself until the PDF is there."""
     tour = tours.tour_by_slug(slug) or abort(404)
-    return _document(
-        "tour",
-        str(tour.id),
-        tour.title,
-        "print/tour_programme.html",
-        lambda: programmes.tour_programme(tour),
-        workshop_ids=programmes.workshop_ids_of_tour(tour),
-        filename=f"programme-{tour.slug}",
-        page_aware=True,
+    spec = stored.tour_programme_spec(tour)
+    cache_control = "public, max-age=300"
+    if request.args.get("format") == "html":
+        page = render_template(spec.template, document_title=spec.title, **spec.context())
+        return page, 200, {"Cache-Control": cache_control}
+    if request.args.get("format") not in (None, "pdf"):
+        abort(400, description=_("Format inconnu : choisissez pdf ou html."))
+    etag = spec.etag()
+    if not_modified(etag):
+        return Response(status=304, headers={"ETag": etag, "Cache-Control": cache_control})
+    document = stored.stored_document(spec.kind, spec.subject)
+    if document is not None and document.etag == etag and document.body is not None:
+        return _pdf(document.body, etag, spec.filename, cache_control)
+    if stored.needs_rendering(document, etag, utc_now()):
+        jobs.enqueue("render_document", spec.kind, spec.subject)
+    if document is not None and document.body is not None and document.etag:
+        # The last version, until the new one is rendered (seconds): revalidated soon.
+        if not_modified(document.etag):
+            return Response(
+                status=304, headers={"ETag": document.etag, "Cache-Control": "no-cache"}
+            )
+        return _pdf(document.body, document.etag, spec.filename, "no-cache")
+    percent = stored.progress_percent(document)
+    pages = document.pages_laid_out if document else 0
+    if percent is None:
+        text = ngettext("%(num)s page mise en page", "%(num)s pages mises en page", pages)
+    else:
+        text = _("%(percent)s %% · %(pages)s pages mises en page", percent=percent, pages=pages)
+    if request.accept_mimetypes.best == "application/json":
+        progress = {"ready": False, "percent": percent, "pages": pages, "text": text}
+        return jsonify(progress), 202, {"Cache-Control": "no-store"}
+    page = render_template(
+        "public/document_progress.html",
+        tour=tour,
+        title=spec.title,
+        percent=percent,
+        progress_text=text,
+        refresh=PROGRESS_REFRESH_SECONDS,
     )
+    return page, 202, {"Cache-Control": "no-store", "Retry-After": str(PROGRESS_REFRESH_SECONDS)}
 
 
 @bp.get("/stops/<int:stop_id>/programme.pdf")

@@ -11,6 +11,7 @@ from models.collaboration import (
     TaskStatus,
 )
 from models.comments import Comment, CommentMention, CommentRevision
+from models.jobs import FailedJob, RenderedDocument
 from models.notifications import Follow, Notification, NotificationDigest
 from models.release import RELEASE_NAME_MAX, Release, ReleaseDocument
 from models.round_table import (
@@ -65,6 +66,7 @@ __all__ = [
     "CommentMention",
     "CommentRevision",
     "DateOption",
+    "FailedJob",
     "FeedOwner",
     "FeedRevision",
     "Follow",
@@ -80,6 +82,7 @@ __all__ = [
     "RegistrationStatus",
     "Release",
     "ReleaseDocument",
+    "RenderedDocument",
     "Role",
     "RoundTable",
     "RoundTableParticipant",

@@ -169,6 +169,8 @@ class Registration(Model):
     queue_key: Mapped[int] = mapped_column(default=0)
     # SEQUENCE of the last calendar message sent to this participant.
     calendar_sequence: Mapped[int] = mapped_column(default=0)
+    # When the reminder two days before the workshop was queued (once: jobs/reminders.py).
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     workshop: Mapped[Workshop] = relationship()
     territory: Mapped[Territory | None] = relationship()

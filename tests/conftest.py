@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 import config
 from app import create_app
 from extensions import db, limiter
+from jobs import huey
 from services.calendar.feeds import rendered_feeds
 from services.documents.rendering import rendered_documents
 from services.publishing.api import rendered_responses as rendered_api_responses
@@ -75,6 +76,8 @@ def _empty_database_after_test(app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
     limiter.reset()
+    # Jobs queued by a test and not run by it.
+    huey.flush()
     # The emptied database starts its feed revision again: forget feeds rendered before.
     rendered_feeds.clear()
     rendered_documents.clear()

@@ -69,8 +69,9 @@ def gunicorn(
         PUBLIC_URL=f"http://{HOST}:{port}",
         MAIL_BACKEND="file",
         MAIL_FILE_DIR=str(log.parent / "mail"),
-        **environment_overrides,
     )
+    # Overrides win (PUBLIC_URL too: servers behind one load balancer share its address).
+    environment.update(environment_overrides)
     command = [
         str(GUNICORN),
         "--workers",

@@ -10,6 +10,7 @@ from blueprints.admin.forms import NewUserForm, PasswordForm, UserForm
 from blueprints.form_helpers import Refusal, attempt
 from extensions import db
 from models import Role, User
+from services import background
 from services.accounts.users import (
     all_users,
     create_user,
@@ -102,3 +103,9 @@ def activity():
     if request.args.get("format") == "csv":
         return csv_response(wanted, "activite.csv")
     return render_feed("board/activity.html", wanted, tour=None)
+
+
+@bp.get("/taches-de-fond")
+def failed_jobs():
+    """Background jobs whose every attempt failed, with their reason (admins only)."""
+    return render_template("admin/failed_jobs.html", failures=background.recent_failures())

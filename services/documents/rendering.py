@@ -7,10 +7,13 @@ version of what it shows (its ETag) and then served from memory.
 """
 
 import hashlib
+import logging
 import mimetypes
+import threading
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
@@ -28,7 +31,7 @@ PRINT_BASE = "https://print.invalid/"
 # the République française block on the cover.
 DOCUMENT_FORMAT = "3"
 
-rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024)
+rendered_documents = RenderedCache(max_bytes=128 * 1024 * 1024, name="documents")
 
 
 class FetchRefused(Exception):
@@ -74,35 +77,99 @@ def anchor_pages(document) -> dict[str, int]:
     }
 
 
+class _ProgressRelay(logging.Handler):
+    """WeasyPrint logs each page it lays out on its `weasyprint.progress` logger ("Step 5 -
+    Creating layout - Page %d"); this passes those pages to the render that runs in the same
+    thread, if it asked for them, and to nobody else (the logger no longer propagates)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.listeners: dict[int, Callable[[], None]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        listener = self.listeners.get(record.thread or 0)
+        if listener is not None and str(record.msg).startswith("Step 5 - Creating layout - Page"):
+            listener()
+
+
+_progress_relay = _ProgressRelay()
+_progress_logger = logging.getLogger("weasyprint.progress")
+_progress_logger.addHandler(_progress_relay)
+_progress_logger.setLevel(logging.INFO)
+_progress_logger.propagate = False
+
+# progress(pages laid out so far, pages expected in all or None while unknown)
+Progress = Callable[[int, int | None], None]
+
+
 def render_pdf(
     html: str,
     title: str,
     author: str = "Tournée French Impact",
     with_pages: Callable[[dict[str, int]], str] | None = None,
 ) -> bytes:
-    """A tagged PDF (PDF/UA-1) with its title, author and language.
+    return render_pdf_counted(html, title, author, with_pages).body
+
+
+def render_pdf_counted(
+    html: str,
+    title: str,
+    author: str = "Tournée French Impact",
+    with_pages: Callable[[dict[str, int]], str] | None = None,
+    progress: Progress | None = None,
+    expected_work: int | None = None,
+) -> "RenderedPdf":
+    """A tagged PDF (PDF/UA-1) with its title, author and language, and its page count.
 
     with_pages, if given, writes the document again knowing the page of each anchor of the
     first layout (what CSS cannot do: print each page of an index once). What it adds must
     only come after those anchors (an index at the end), so it cannot move them; it is laid
-    out again until the anchors stay put, at most twice more."""
+    out again until the anchors stay put, at most twice more.
+
+    progress, if given, hears of every page laid out (WeasyPrint lays pages out again when
+    page counters need it, so this counts layout work, not pages), against the work
+    expected: expected_work (the last rendering's), else twice the first layout's when
+    there are two layouts, known once the first is done."""
     # Imported here: WeasyPrint loads Pango when imported, which only PDF requests need.
     from weasyprint import HTML
+
+    layouts = 2 if with_pages is not None else 1
+    state = {"laid_out": 0, "expected": expected_work or None}
+
+    def page_laid_out() -> None:
+        state["laid_out"] = (state["laid_out"] or 0) + 1
+        if progress is not None:
+            progress(state["laid_out"] or 0, state["expected"])
 
     def render(source: str):
         return HTML(string=source, base_url=PRINT_BASE, url_fetcher=_fetcher()).render()
 
-    document = render(html)
-    if with_pages is not None:
-        for _attempt in range(2):
-            pages = anchor_pages(document)
-            document = render(with_pages(pages))
-            if anchor_pages(document) == pages:
-                break
+    thread = threading.get_ident()
+    if progress is not None:
+        _progress_relay.listeners[thread] = page_laid_out
+    try:
+        document = render(html)
+        state["expected"] = state["expected"] or (state["laid_out"] or 0) * layouts or None
+        if with_pages is not None:
+            for _attempt in range(2):
+                pages = anchor_pages(document)
+                document = render(with_pages(pages))
+                if anchor_pages(document) == pages:
+                    break
+    finally:
+        _progress_relay.listeners.pop(thread, None)
     document.metadata.title = title
     document.metadata.authors = [author]
     document.metadata.lang = "fr"
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    body = document.write_pdf(pdf_variant="pdf/ua-1")
+    return RenderedPdf(body, len(document.pages), state["laid_out"] or 0)
+
+
+class RenderedPdf(NamedTuple):
+    body: bytes
+    pages: int
+    # Pages laid out in all, with WeasyPrint's repaginations: the next rendering's estimate.
+    work: int
 
 
 def data_version(workshop_ids: list[int] | None = None) -> str:

@@ -28,10 +28,11 @@ SUBJECTS = {
     "workshop_cancelled": _l("Atelier annulé : %(title)s"),
     "calendar_renewal": _l("Nouveau lien pour votre agenda personnel"),
     "registration_links": _l("Vos liens d’inscription aux ateliers"),
+    "reminder": _l("Rappel, dans deux jours : %(title)s"),
 }
 REGISTRATION_LINKS = "registration_links"
 # Mails that give a seat, and so carry (or update) the calendar invitation.
-SEAT_KINDS = {"confirmed", "promoted", "workshop_changed"}
+SEAT_KINDS = {"confirmed", "promoted", "workshop_changed", "reminder"}
 
 
 def _calendar_part(kind: str, registration: Registration, had_seat: bool, description: str):

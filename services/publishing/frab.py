@@ -36,7 +36,7 @@ TIMESLOT = "00:15"
 ONLINE_ROOM = "En ligne"
 
 # Schedules rendered by this process, by ETag (see blueprints/publishing.py).
-rendered_schedules = RenderedCache(max_bytes=16 * 1024 * 1024)
+rendered_schedules = RenderedCache(max_bytes=16 * 1024 * 1024, name="schedules")
 
 
 def guid(name: str) -> str:
