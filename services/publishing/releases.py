@@ -17,6 +17,7 @@ from flask import current_app, has_request_context
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import (
@@ -30,7 +31,7 @@ from models import (
     Workshop,
 )
 from services.calendar import ical
-from services.errors import ActionRefused, FieldErrors
+from services.errors import ActionRefused, FieldErrors, InvalidInput
 from services.local_time import when
 from services.planning import tours
 from services.registration import workshops as workshop_queries
@@ -251,6 +252,13 @@ def release_label(release: Release) -> str:
 # --- Publishing ----------------------------------------------------------------------------
 
 
+def _taken(name: str) -> str:
+    return _(
+        "Une version « %(name)s » existe déjà pour cette tournée : choisissez un autre nom.",
+        name=name,
+    )
+
+
 def _checked_name(tour: Tour, name: str, note: str) -> tuple[str, str]:
     errors = FieldErrors()
     name = " ".join((name or "").split())
@@ -265,14 +273,7 @@ def _checked_name(tour: Tour, name: str, note: str) -> tuple[str, str]:
     elif "/" in name:
         errors.add("name", _("Le nom de la version ne peut pas contenir de barre oblique (/)."))
     elif release_by_name(tour, name) is not None:
-        errors.add(
-            "name",
-            _(
-                "Une version « %(name)s » existe déjà pour cette tournée : choisissez un "
-                "autre nom.",
-                name=name,
-            ),
-        )
+        errors.add("name", _taken(name))
     if len(note) > NOTE_MAX:
         errors.add("note", _("La note tient en %(max)d caractères au plus.", max=NOTE_MAX))
     errors.raise_if_any()
@@ -299,8 +300,13 @@ def publish_release(tour: Tour, name: str, note: str, by: User | None) -> Releas
                 name=previous.name,
             )
         )
-    db.session.add(release)
-    db.session.flush()
+    try:
+        # A savepoint: a release of the same name saved meanwhile (two coordinators at
+        # once) is refused like a name already taken, not as a server error.
+        with db.session.begin_nested():
+            db.session.add(release)
+    except IntegrityError:
+        raise InvalidInput({"name": [_taken(name)]}) from None
     release.document = ReleaseDocument(pdf=render_release_programme(release))
     from services.publishing.release_mails import queue_release_mails
 

@@ -426,3 +426,23 @@ def test_the_demo_seed_publishes_v1_once_and_stays_idempotent(app, monkeypatch):
             [{k: v for k, v in i.items() if "uid" not in k} for i in release.snapshot["items"]]
         )
         assert "@" not in text and "https://" not in text
+
+
+def test_a_name_taken_meanwhile_is_refused_as_taken_not_as_a_server_error(
+    app, client, world, monkeypatch
+):
+    """Two coordinators publishing "v1" at once: the second one's check ran before the
+    first one's commit (played here by a check that sees nothing), the database refuses."""
+    from services.publishing import releases
+
+    login(client, world.admin)
+    assert _publish(client, world.tour_slug, "v1").status_code == 302
+    with app.app_context():
+        stop = db.session.get(TourStop, world.nantes_stop_id)
+        stop.venue_name = "Autre lieu"
+        db.session.commit()
+    monkeypatch.setattr(releases, "release_by_name", lambda tour, name: None)
+    response = _publish(client, world.tour_slug, "v1")
+    assert response.status_code == 400
+    assert "Une version « v1 » existe déjà" in text_of(response)
+    assert _count(app, Release) == 1
