@@ -121,12 +121,9 @@ class Instance:
 
 
 def great_circle_km(a: Site, b: Site) -> float | None:
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return None
-    lat1, lon1, lat2, lon2 = map(
-        math.radians,
-        (a.latitude, a.longitude, b.latitude, b.longitude),  # type: ignore[arg-type]
-    )
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
