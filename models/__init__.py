@@ -1,6 +1,7 @@
 """Every model, imported here so that Alembic and the app see the whole schema."""
 
 from models.calendar import FeedOwner, FeedRevision, PrivateFeed
+from models.itinerary import ItineraryProposal, ProposalStatus, ProposalVisit
 from models.round_table import (
     ParticipantRole,
     RoundTable,
@@ -44,11 +45,14 @@ __all__ = [
     "DateOption",
     "FeedOwner",
     "FeedRevision",
+    "ItineraryProposal",
     "MailStatus",
     "Organisation",
     "OutboxMail",
     "ParticipantRole",
     "PrivateFeed",
+    "ProposalStatus",
+    "ProposalVisit",
     "Registration",
     "RegistrationStatus",
     "Role",
