@@ -3,6 +3,7 @@ territory's options and blackouts and public holidays, the route in date order, 
 optimiser's proposals. Every organiser reads it; the national coordination and admins act."""
 
 from datetime import date, timedelta
+from typing import NoReturn
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,11 +14,11 @@ from blueprints.access import require
 from blueprints.board import bp
 from blueprints.form_helpers import Refusal, attempt, int_or_none
 from extensions import db
-from models import Blackout, DateOption, Territory, Tour
+from models import Blackout, DateOption, Tour
 from services.local_time import hours, long_date, short_when
 from services.permissions import can_coordinate, is_organiser
 from services.planning import proposals, tours
-from services.planning.warnings import JourneyRule, _public_holidays, great_circle_km
+from services.planning.warnings import JourneyRule, _public_holidays
 
 PAGE = "/tours/<slug>/itineraire"
 
@@ -56,6 +57,56 @@ def _route(points):
     return legs, total_km, total_hours
 
 
+def _monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+Grid = dict[tuple[int, date], list[tuple[str, str]]]
+
+
+def _add_blackouts(grid: Grid, blackouts) -> None:
+    for b in blackouts:
+        day = b.first_day
+        while day <= b.last_day:
+            key = (b.territory_id, _monday_of(day))
+            label = _("Indisponible")
+            if ("blackout", label) not in grid.get(key, []):
+                grid.setdefault(key, []).append(("blackout", label))
+            day += timedelta(days=7 - day.weekday())
+
+
+def _add_holidays(grid: Grid, tour: Tour, territories) -> None:
+    for t in territories:
+        for year in range(tour.start_date.year, tour.end_date.year + 1):
+            for day, name in _public_holidays(t.holiday_subdivision, year, "fr").items():
+                if tour.start_date <= day <= tour.end_date:
+                    grid.setdefault((t.id, _monday_of(day)), []).append(
+                        ("holiday", _("Férié : %(name)s (%(day)s)", name=name, day=long_date(day)))
+                    )
+
+
+def _timeline(tour: Tour, stops, territories, options, blackouts, shown) -> Grid:
+    """Each cell of the week grid: what happens that week in that territory."""
+    grid: Grid = {}
+    for s in stops:
+        grid.setdefault((s.territory_id, _monday_of(s.local_start.date())), []).append(
+            ("stop", _("Étape %(when)s", when=short_when(s.starts_at, s.territory.timezone)))
+        )
+    for o in options:
+        grid.setdefault((o.territory_id, _monday_of(o.day)), []).append(
+            ("option", _("Date n° %(rank)s : %(day)s", rank=o.rank, day=long_date(o.day)))
+        )
+    _add_blackouts(grid, blackouts)
+    _add_holidays(grid, tour, territories)
+    for v in shown.visits if shown is not None else []:
+        local = v.starts_at.astimezone(v.territory.zone)
+        when = short_when(v.starts_at, v.territory.timezone)
+        grid.setdefault((v.territory_id, _monday_of(local.date())), []).append(
+            ("proposed", _("Proposée %(when)s", when=when))
+        )
+    return grid
+
+
 def _render(tour: Tour, status: int = 200):
     stops = [s for s in tours.tour_stops(tour, include_drafts=True) if not s.is_cancelled]
     territories = tours.all_territories()
@@ -66,44 +117,7 @@ def _render(tour: Tour, status: int = 200):
     weeks = _weeks(tour)
     proposal = proposals.latest_proposal(tour)
     shown = proposal if proposal is not None and proposal.status.value == "draft" else None
-    # Each cell of the grid: what happens that week in that territory.
-    grid: dict[tuple[int, date], list[tuple[str, str]]] = {}
-
-    def monday_of(day: date) -> date:
-        return day - timedelta(days=day.weekday())
-
-    for s in stops:
-        grid.setdefault((s.territory_id, monday_of(s.local_start.date())), []).append(
-            ("stop", _("Étape %(when)s", when=short_when(s.starts_at, s.territory.timezone)))
-        )
-    for o in options:
-        grid.setdefault((o.territory_id, monday_of(o.day)), []).append(
-            ("option", _("Date n° %(rank)s : %(day)s", rank=o.rank, day=long_date(o.day)))
-        )
-    for b in blackouts:
-        day = b.first_day
-        while day <= b.last_day:
-            key = (b.territory_id, monday_of(day))
-            label = _("Indisponible")
-            if ("blackout", label) not in grid.get(key, []):
-                grid.setdefault(key, []).append(("blackout", label))
-            day += timedelta(days=7 - day.weekday())
-    for t in territories:
-        for year in range(tour.start_date.year, tour.end_date.year + 1):
-            for day, name in _public_holidays(t.holiday_subdivision, year, "fr").items():
-                if tour.start_date <= day <= tour.end_date:
-                    grid.setdefault((t.id, monday_of(day)), []).append(
-                        ("holiday", _("Férié : %(name)s (%(day)s)", name=name, day=long_date(day)))
-                    )
-    if shown is not None:
-        for v in shown.visits:
-            local = v.starts_at.astimezone(v.territory.zone)
-            grid.setdefault((v.territory_id, monday_of(local.date())), []).append(
-                (
-                    "proposed",
-                    _("Proposée %(when)s", when=short_when(v.starts_at, v.territory.timezone)),
-                )
-            )
+    grid = _timeline(tour, stops, territories, options, blackouts, shown)
     points = [
         {"territory": s.territory, "at": s.starts_at, "draft_layer": False, "status": s.status}
         for s in stops
@@ -155,7 +169,7 @@ def _back(tour: Tour, anchor: str | None = None):
     return redirect(url_for("board.itinerary", slug=tour.slug, _anchor=anchor))
 
 
-def _refused(outcome: Refusal):
+def _refused(outcome: Refusal) -> NoReturn:
     abort(outcome.status, description=outcome.message)
 
 
@@ -260,6 +274,3 @@ def accept_proposal(slug: str, proposal_id: int):
         "success",
     )
     return redirect(url_for("board.tour", slug=tour.slug))
-
-
-__all__ = ["Territory"]
