@@ -115,7 +115,7 @@ def test_itinerary_only_coordinators_act(app, client, world, coordinator, who):
 def test_itinerary_accept_option_creates_one_draft_releases_the_others_and_mails(
     app, client, world, coordinator
 ):
-    first, second = _options(app, world, "roubaix", (14, 1), (21, 2))
+    _first, second = _options(app, world, "roubaix", (14, 1), (21, 2))
     login(client, coordinator)
     response = post_form(client, _accept_option_url("roubaix", second), {})
     assert response.status_code == 302
