@@ -53,6 +53,7 @@ from models import (
     Availability,
     AvailabilityKind,
     Blackout,
+    ItineraryProposal,
     Challenge,
     DateOption,
     Organisation,
@@ -228,6 +229,7 @@ def build_known_world(app: Flask) -> Known:
             Blackout,
             Challenge,
             DateOption,
+            ItineraryProposal,
             Organisation,
             Registration,
             RoundTable,
@@ -301,6 +303,7 @@ URL_IDS = {
     "option_id": DateOption,
     "link_id": StopSpeaker,
     "participant_id": RoundTableParticipant,
+    "proposal_id": ItineraryProposal,
     "registration_id": Registration,
     "speaker_id": Speaker,
     "stop_id": TourStop,
@@ -618,9 +621,20 @@ FORM_TARGETS = [
     FormTarget("workshop_admin.new", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.edit", "admin", ((WorkshopForm, ""),), ("suggest",)),
     FormTarget("workshop_admin.attendance", "admin", ((AttendanceForm, ""),)),
+    FormTarget("board.accept_proposal", "admin", (), ("etapes", "tout")),
+    FormTarget("board.rerun_proposal", "admin", (), ("epingler", "exclure")),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
-EXTRA_FIELDS = {"lang": ["fr", "en"], "next": ["/", "/workshops/"], "suggest": []}
+EXTRA_FIELDS = {
+    "lang": ["fr", "en"],
+    "next": ["/", "/workshops/"],
+    "suggest": [],
+    # The national view's checkboxes (ids of visits or territories) and its accept-all button.
+    "etapes": ["1", "2"],
+    "tout": ["1"],
+    "epingler": ["1"],
+    "exclure": ["1", "2"],
+}
 
 
 @dataclass(frozen=True)
@@ -702,6 +716,10 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "board.regenerate_calendar",
         "board.remove_blackout",
         "board.remove_date_option",
+        "board.accept_option",
+        # Reads only the territories to leave out; each run calls the optimiser, which the
+        # fuzzing of rerun_proposal (same field, same parsing) covers without solving 25 times.
+        "board.run_proposal",
         "round_tables.delete",
         "round_tables.remove_participant",
         "round_tables.remove_stop_speaker",
