@@ -192,6 +192,7 @@ def organiser_pages(app, world: World) -> list[str]:
         "/admin/users/",
         "/admin/users/new",
         f"/board/tours/{world.tour_slug}/territories/roubaix/disponibilites",
+        f"/board/tours/{world.tour_slug}/itineraire",
     ]
 
 
