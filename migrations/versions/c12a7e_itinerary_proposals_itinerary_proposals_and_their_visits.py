@@ -6,9 +6,8 @@ Create Date: 2026-12-03 17:15:01.721182
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c12a7e_itinerary_proposals"
