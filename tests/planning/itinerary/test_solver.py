@@ -60,17 +60,10 @@ def instances(draw) -> Instance:
             )
         )
         first = draw(st.integers(0, span))
-        blackouts = draw(
-            st.lists(
-                st.integers(0, 3).map(
-                    lambda k, first=first: (
-                        MONDAY + timedelta(days=first),
-                        MONDAY + timedelta(days=first + k),
-                    )
-                ),
-                max_size=1,
-            )
-        )
+        length = draw(st.integers(0, 3))
+        blackouts = [
+            (MONDAY + timedelta(days=first), MONDAY + timedelta(days=first + length))
+        ] * draw(st.integers(0, 1))
         holidays = frozenset(
             MONDAY + timedelta(days=d) for d in draw(st.lists(st.integers(0, span), max_size=2))
         )
@@ -94,7 +87,7 @@ def instances(draw) -> Instance:
     if draw(st.booleans()) and len(ids) > 1:
         day = MONDAY + timedelta(days=draw(st.integers(0, span)))
         fixed = (FixedStop(ids[0], _at(day, 9), _at(day, 12), confirmed=True),)
-    unavailable = ()
+    unavailable: tuple = ()
     if draw(st.booleans()):
         day = MONDAY + timedelta(days=draw(st.integers(0, span)))
         unavailable = ((_at(day, 0), _at(day + timedelta(days=draw(st.integers(0, 3))), 23)),)
