@@ -105,14 +105,16 @@ def _blamed_pairwise(instance: Instance, group: str, picked) -> list[int]:
 
 
 def explain_infeasibility(instance: Instance, seconds: float) -> list[str]:
-    sentences = []
+    found = {}
     for group in model.RELAXABLE:
         picked = model.feasible_with(instance, frozenset({group}), seconds)
-        if picked is None:
-            continue
-        sentences.append(_sentence(instance, group, _involved(instance, group, picked)))
-    if sentences:
-        return sentences
+        if picked is not None:
+            found[group] = _sentence(instance, group, _involved(instance, group, picked))
+    if len(found) > 1:
+        # Longer tour dates lift almost any conflict: said only when nothing else does.
+        found.pop(model.DATES, None)
+    if found:
+        return list(found.values())
     empty = model.empty_territories(instance, frozenset(model.RELAXABLE))
     if empty:
         names = ", ".join(instance.sites[t].name for t in empty)
