@@ -95,6 +95,14 @@ def from_environment(instance_path: str) -> dict:
         "PLANNING_AVERAGE_SPEED_KMH": float(os.environ.get("PLANNING_AVERAGE_SPEED_KMH", "80")),
         "PLANNING_MIN_TRANSFER_MINUTES": int(os.environ.get("PLANNING_MIN_TRANSFER_MINUTES", "60")),
         "PLANNING_OVERSEAS_MIN_HOURS": int(os.environ.get("PLANNING_OVERSEAS_MIN_HOURS", "24")),
+        # Itinerary optimiser (services/planning/itinerary): caps on stops, daytime hours in
+        # each territory's zone, what a rank-1 date option is worth in km, and its time limit.
+        "PLANNING_MAX_STOPS_PER_DAY": int(os.environ.get("PLANNING_MAX_STOPS_PER_DAY", "1")),
+        "PLANNING_MAX_STOPS_PER_WEEK": int(os.environ.get("PLANNING_MAX_STOPS_PER_WEEK", "3")),
+        "PLANNING_DAY_START": os.environ.get("PLANNING_DAY_START", "9:00"),
+        "PLANNING_DAY_END": os.environ.get("PLANNING_DAY_END", "18:00"),
+        "PLANNING_OPTION_KM": float(os.environ.get("PLANNING_OPTION_KM", "300")),
+        "PLANNING_SOLVER_SECONDS": float(os.environ.get("PLANNING_SOLVER_SECONDS", "20")),
         # Mail: an outbox sent by `flask mail send`. Without MAIL_SERVER, mails are written as
         # .eml files in instance/mail/ (development).
         "MAIL_BACKEND": os.environ.get(

@@ -11,6 +11,7 @@ from models.collaboration import (
     TaskStatus,
 )
 from models.comments import Comment, CommentMention, CommentRevision
+from models.itinerary import ItineraryProposal, ProposalStatus, ProposalVisit
 from models.jobs import FailedJob, RenderedDocument
 from models.notifications import Follow, Notification, NotificationDigest
 from models.release import RELEASE_NAME_MAX, Release, ReleaseDocument
@@ -70,6 +71,7 @@ __all__ = [
     "FeedOwner",
     "FeedRevision",
     "Follow",
+    "ItineraryProposal",
     "MailStatus",
     "Notification",
     "NotificationDigest",
@@ -78,6 +80,8 @@ __all__ = [
     "OutboxMail",
     "ParticipantRole",
     "PrivateFeed",
+    "ProposalStatus",
+    "ProposalVisit",
     "Registration",
     "RegistrationStatus",
     "Release",

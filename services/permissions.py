@@ -24,6 +24,12 @@ def is_admin(user: User | None) -> bool:
     return is_organiser(user) and user.is_admin
 
 
+def can_coordinate(user: User | None) -> bool:
+    """Plan the whole tour: run the optimiser, accept a territory's date option or a
+    proposal. Admins and the national coordination."""
+    return is_organiser(user) and user.plans_every_territory
+
+
 def can_edit_territory(user: User | None, territory: Territory) -> bool:
     """Plan in a territory: its own team's leads and members (not its observers), the
     national coordination, and admins."""

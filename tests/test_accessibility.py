@@ -202,6 +202,7 @@ def organiser_pages(app, world: World) -> list[str]:
         "/board/equipes",
         "/board/territories/roubaix/equipe",
         "/notifications",
+        f"/board/tours/{world.tour_slug}/itineraire",
     ]
 
 

@@ -480,3 +480,30 @@ def test_stop_form_map_moves_the_position_by_a_click_and_follows_the_territory(
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator(".flash-success")).to_contain_text("Étape de Nantes Métropole créée")
     assert errors == []
+
+
+def test_coordinator_proposes_an_itinerary_and_accepts_it(app, new_page, world: World):
+    from extensions import db
+    from models import Role
+    from tests.factories import make_user
+
+    with app.app_context():
+        make_user("coordination@test.example", Role.COORDINATOR, [], "Coline Coordination")
+        db.session.commit()
+    app.config["PLANNING_SOLVER_SECONDS"] = 5
+    page = new_page()
+    log_in(page, "coordination@test.example")
+    page.goto(f"/board/tours/{world.tour_slug}/")
+    page.get_by_role("link", name="Itinéraire national").click()
+    expect(page.get_by_role("heading", name="Semaines de la tournée")).to_be_visible()
+    expect(page.locator(".timeline .tl-stop")).to_have_count(2)  # Nantes and Clermont
+    # The stops fixed so far, joined in date order on the map (a Leaflet polyline).
+    expect(page.locator("#itinerary-map path.route-fixed")).to_have_count(1)
+    page.get_by_role("button", name="Proposer un itinéraire").click()
+    expect(page.locator(".proposal-summary")).to_contain_text("3 étapes proposées")
+    expect(page.locator("#itinerary-map path.route-proposed")).to_have_count(1)
+    expect(page.locator(".timeline .tl-proposed")).to_have_count(3)
+    page.get_by_role("button", name="Tout accepter").click()
+    expect(page.get_by_text("3 étapes créées en brouillon")).to_be_visible()
+    for territory in ("Roubaix", "Strasbourg Eurométropole", "Mayotte"):
+        expect(board_stop(page, territory)).to_contain_text("Brouillon")

@@ -62,6 +62,7 @@ from models import (
     ChecklistItem,
     Comment,
     DateOption,
+    ItineraryProposal,
     Notification,
     Organisation,
     PrivateFeed,
@@ -243,6 +244,7 @@ def build_known_world(app: Flask) -> Known:
             Task,
             DateOption,
             Notification,
+            ItineraryProposal,
             Organisation,
             Registration,
             RoundTable,
@@ -324,6 +326,7 @@ URL_IDS = {
     "option_id": DateOption,
     "link_id": StopSpeaker,
     "participant_id": RoundTableParticipant,
+    "proposal_id": ItineraryProposal,
     "registration_id": Registration,
     "speaker_id": Speaker,
     "stop_id": TourStop,
@@ -657,6 +660,8 @@ FORM_TARGETS = [
     FormTarget("board.add_task", "admin", ((TaskForm, "new-task"),)),
     FormTarget("board.edit_task", "admin", ((TaskForm, ""),)),
     FormTarget("board.change_task_status", "admin", ((TaskStatusForm, ""),), ("retour",)),
+    FormTarget("board.accept_proposal", "admin", (), ("etapes", "tout")),
+    FormTarget("board.rerun_proposal", "admin", (), ("epingler", "exclure")),
 ]
 # What a browser sends for the fields a view reads itself (no "suggest": it only redraws).
 EXTRA_FIELDS = {
@@ -665,6 +670,11 @@ EXTRA_FIELDS = {
     "suggest": [],
     "suivre": ["oui", "non"],
     "retour": ["mes-taches", ""],
+    # The national view's checkboxes (ids of visits or territories) and its accept-all button.
+    "etapes": ["1", "2"],
+    "tout": ["1"],
+    "epingler": ["1"],
+    "exclure": ["1", "2"],
 }
 
 
@@ -749,6 +759,10 @@ def test_fuzz_form_targets_cover_every_form_route(app):
         "board.delete_checklist_item",
         "board.delete_task",
         "board.remove_date_option",
+        "board.accept_option",
+        # Reads only the territories to leave out; each run calls the optimiser, which the
+        # fuzzing of rerun_proposal (same field, same parsing) covers without solving 25 times.
+        "board.run_proposal",
         "round_tables.delete",
         "round_tables.remove_participant",
         "round_tables.remove_stop_speaker",

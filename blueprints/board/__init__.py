@@ -309,5 +309,6 @@ def change_stop_status(stop_id: int):
 
 
 # The pages of a territory's hosting wishes register on bp (imported last: they import bp).
+from blueprints.board import itinerary as _itinerary  # noqa: E402, F401
 from blueprints.board import tasks as _tasks  # noqa: E402, F401
 from blueprints.board import wishes as _wishes  # noqa: E402, F401
