@@ -200,6 +200,51 @@ class _Model:
             self._caps(flat)
         if with_objective:
             self._objective(flat)
+            self._hint()
+
+    def _hint(self) -> None:
+        """A nearest-next itinerary as a starting point: from the last stop, the nearest
+        territory among those that can take the earliest slot still possible."""
+        inst = self.instance
+        chosen: list[Candidate] = []
+        keys = {}
+        left = set(self.cands)
+        while left:
+            after = chosen[-1].starts_at if chosen else None
+            fitting = [
+                (c, (t, i))
+                for t in left
+                for i, c in enumerate(self.cands[t])
+                if (after is None or c.starts_at > after) and self._fits(c, chosen)
+            ]
+            if not fitting:
+                return  # no complete hint: let the solver search alone
+            day = min(c.starts_at for c, _k in fitting).date()
+            last = chosen[-1].territory_id if chosen else None
+            c, key = min(
+                (p for p in fitting if p[0].starts_at.date() == day),
+                key=lambda p: (inst.travel_km(last, p[0].territory_id) if last else 0.0, p[1]),
+            )
+            chosen.append(c)
+            keys[c.territory_id] = key
+            left.discard(c.territory_id)
+        for t, cs in self.cands.items():
+            for i in range(len(cs)):
+                self.model.add_hint(self.x[t, i], keys[t] == (t, i))
+
+    def _fits(self, c: Candidate, chosen: list[Candidate]) -> bool:
+        inst = self.instance
+        day = self._day(c)
+        same_day = sum(1 for o in chosen if self._day(o) == day)
+        same_week = sum(1 for o in chosen if inst.week_of(self._day(o)) == inst.week_of(day))
+        same_day += sum(
+            1 for f in inst.fixed if inst.sites[f.territory_id].local_day(f.starts_at) == day
+        )
+        if same_day >= inst.max_stops_per_day or same_week >= inst.max_stops_per_week:
+            return False
+        return all(
+            _conflicts(inst, *sorted((o, c), key=lambda x: x.starts_at)) is None for o in chosen
+        )
 
     def _pairs(self, flat) -> None:
         inst = self.instance
