@@ -51,12 +51,11 @@ from blueprints.workshop_admin.forms import AttendanceForm, WorkshopForm
 from blueprints.workshops.forms import LostLinkForm, RegistrationForm
 from extensions import db
 from models import (
-    ChecklistItem,
-    Task,
     Availability,
     AvailabilityKind,
     Blackout,
     Challenge,
+    ChecklistItem,
     DateOption,
     Organisation,
     PrivateFeed,
@@ -65,6 +64,7 @@ from models import (
     RoundTableParticipant,
     Speaker,
     StopSpeaker,
+    Task,
     Territory,
     Tour,
     TourStop,
