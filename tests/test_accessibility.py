@@ -307,6 +307,61 @@ def test_wishes_page_with_content_has_no_wcag_violation(
         assert problems_on(chromium, live_server, pages, 320, who, overflow) == {}
 
 
+def add_tasks_and_activity(app, world: World) -> None:
+    """A checklist, the Nantes stop's tasks (one overdue, owned by the admin), and activity
+    entries written by an edit of the stop."""
+    from datetime import date
+
+    from extensions import db
+    from models import TourStop, User
+    from services.collaboration import tasks
+    from services.collaboration.activity import acting_as
+
+    with app.app_context():
+        admin = db.session.execute(db.select(User).where(User.email == world.admin)).scalar_one()
+        stop = db.session.get(TourStop, world.nantes_stop_id)
+        with acting_as(admin):
+            tasks.add_checklist_item(stop.tour, "Salle réservée", 30)
+            tasks.add_checklist_item(stop.tour, "Accessibilité PMR vérifiée", 21)
+            tasks.create_task(stop, tasks.TaskFields("Salle réservée", admin.id, date(2019, 1, 1)))
+            done = tasks.create_task(stop, tasks.TaskFields("Traiteur", admin.id, date(2099, 1, 1)))
+            tasks.set_task_status(done, "done")
+            stop.venue_name = "Solilab"
+        db.session.commit()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_task_and_activity_pages_have_no_wcag_violation(
+    app,
+    chromium,  # noqa: F811
+    live_server,  # noqa: F811
+    world,
+    width,
+):
+    """The checklist, a stop's tasks and activity, Mes tâches, the tour's and the admin's
+    activity, filled, for the admin (who edits) and an organiser of another territory."""
+    add_tasks_and_activity(app, world)
+    pages = [
+        f"/board/tours/{world.tour_slug}/checklist",
+        f"/board/stops/{world.nantes_stop_id}/programme",
+        "/board/mes-taches",
+        f"/board/tours/{world.tour_slug}/activite",
+        f"/board/tours/{world.tour_slug}/",
+    ]
+    from extensions import db
+    from models import Task
+
+    with app.app_context():
+        task_id = db.session.execute(db.select(Task.id).limit(1)).scalar_one()
+    admin_pages = [*pages, f"/board/tasks/{task_id}/edit", "/admin/activite"]
+    assert problems_on(chromium, live_server, admin_pages, width, world.admin, violations) == {}
+    assert (
+        problems_on(chromium, live_server, pages, width, world.roubaix_organiser, violations) == {}
+    )
+    if width == 390:  # reflow once
+        assert problems_on(chromium, live_server, admin_pages, 320, world.admin, overflow) == {}
+
+
 # Forms sent empty: the error summary, fields in error and their messages.
 ERROR_STATES = [
     ("/registrations/lien-perdu", None),
