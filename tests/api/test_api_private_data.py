@@ -3,7 +3,7 @@ addresses, online meeting links, registrations, tokens and organisers' notes, ev
 page and every item is read and none of those strings appears.
 
 The private strings are read from the database by the queries of PRIVATE_VALUES: a new
-table with private text (comments, when they come) adds one line there."""
+table with private text adds one line there."""
 
 import json
 from datetime import date
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from blueprints.api import OPERATIONS
 from extensions import db
 from models import (
+    Comment,
     DateOption,
     PrivateFeed,
     Registration,
@@ -50,7 +51,7 @@ PRIVATE_VALUES = {
     .where(TourStop.status == StopStatus.DRAFT),
     "draft workshops": select(Workshop.title).where(Workshop.status == WorkshopStatus.DRAFT),
     "hosting wishes' notes": select(DateOption.comment).where(DateOption.comment != ""),
-    # "comments": select(Comment.body),  <- when the comments table exists
+    "comments": select(Comment.body),
 }
 
 
@@ -67,6 +68,14 @@ def _add_private_data(app, world) -> None:
     with app.app_context():
         draft = db.session.get(TourStop, world.clermont_draft_id)
         draft.description = "Note interne : le préfet confirme le 3 avril"
+        # Internal discussion on a public stop, where it would most easily leak.
+        db.session.add(
+            Comment(
+                target_type="stop",
+                target_id=world.nantes_stop_id,
+                body="Discussion interne : la salle coûte 1 200 euros",
+            )
+        )
         db.session.add(
             DateOption(
                 tour=tour_of(world),
