@@ -30,6 +30,7 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
+from services.collaboration import activity
 from services.local_time import ambiguity_notices
 from services.mail.outbox import undeliverable_mails
 from services.permissions import (
@@ -182,6 +183,8 @@ def _render_form(form, tour, workshop, suggested_ids, status=200, conflict=None)
             workshop=workshop,
             suggested_ids=suggested_ids,
             conflict=conflict,
+            activity=activity.activity_of(workshop) if workshop else None,
+            activity_sentence=activity.sentence,
         ),
         status,
     )

@@ -113,3 +113,21 @@ def stop_times():
     from datetime import time
 
     return time(10), time(12)
+
+
+def test_a_workshop_page_shows_its_own_activity(app, client, world):
+    """The organisers' page of a workshop lists what was changed on it, and by whom."""
+    from models import Workshop
+    from tests.factories import make_workshop
+
+    workshop_id = make_workshop(app, world)
+    with app.app_context():
+        with acting_as(_user(world.admin)):
+            db.session.get(Workshop, workshop_id).title = "Mobilité rurale partagée"
+            db.session.commit()
+    login(client, world.admin)
+    page = client.get(f"/board/workshops/{workshop_id}/edit").get_data(as_text=True)
+    feed = page.split("Activité de l’atelier", 1)[1].replace("\u00a0", " ")
+    assert "Admin a modifié l’atelier" in feed
+    assert "Mobilité rurale partagée" in feed
+    assert f"atelier={workshop_id}" in feed  # the whole feed, filtered on the workshop
