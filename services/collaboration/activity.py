@@ -848,6 +848,14 @@ def stale_edit_details(obj: Any, user: User | None) -> str | None:
     )
 
 
+def with_what_changed(message: str, obj: Any) -> str:
+    """A refused stale edit's message, followed by what the other person changed (from the
+    log), for whoever is saving now."""
+    actor_id = current_actor_id()
+    details = stale_edit_details(obj, db.session.get(User, actor_id) if actor_id else None)
+    return f"{message} {details}" if details else message
+
+
 CSV_COLUMNS = (
     _l("date (UTC)"),
     _l("auteur"),

@@ -16,6 +16,7 @@ from models import (
     StopSpeaker,
     TourStop,
 )
+from services.collaboration.activity import with_what_changed
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
 from services.local_time import entered_instant
@@ -71,18 +72,19 @@ def create_round_table(stop: TourStop, fields: RoundTableFields) -> RoundTable:
     return table
 
 
-def _changed_since_opened() -> str:
-    return _(
+def _changed_since_opened(table: RoundTable) -> str:
+    message = _(
         "Cette table ronde a été modifiée par quelqu’un d’autre depuis que vous l’avez "
         "ouverte. Vos changements n’ont pas été enregistrés : relisez la version "
         "actuelle, puis enregistrez de nouveau si besoin."
     )
+    return with_what_changed(message, table)
 
 
 def update_round_table(
     table: RoundTable, fields: RoundTableFields, expected_version: int | None
 ) -> RoundTable:
-    ensure_version(expected_version, table.version, _changed_since_opened)
+    ensure_version(expected_version, table.version, lambda: _changed_since_opened(table))
     before = (table.starts_at, table.ends_at, table.room)
     _apply(table, table.stop, fields)
     if (table.starts_at, table.ends_at, table.room) != before:

@@ -17,6 +17,7 @@ from models import (
     Territory,
 )
 from models.speaker import search_key
+from services.collaboration.activity import with_what_changed
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
 from services.local_time import (
@@ -72,18 +73,19 @@ def create_speaker(fields: SpeakerFields) -> Speaker:
     return speaker
 
 
-def _changed_since_opened() -> str:
-    return _(
+def _changed_since_opened(speaker: Speaker) -> str:
+    message = _(
         "Cette fiche a été modifiée par quelqu’un d’autre depuis que vous l’avez ouverte. "
         "Vos changements n’ont pas été enregistrés : relisez la version actuelle, puis "
         "enregistrez de nouveau si besoin."
     )
+    return with_what_changed(message, speaker)
 
 
 def update_speaker(
     speaker: Speaker, fields: SpeakerFields, expected_version: int | None
 ) -> Speaker:
-    ensure_version(expected_version, speaker.version, _changed_since_opened)
+    ensure_version(expected_version, speaker.version, lambda: _changed_since_opened(speaker))
     _apply(speaker, fields)
     flush_or_conflict(lambda: _("Cette fiche vient d’être modifiée par quelqu’un d’autre."))
     log.info("speaker %s updated to version %s", speaker.id, speaker.version)

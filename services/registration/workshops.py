@@ -22,6 +22,7 @@ from models import (
     Workshop,
     WorkshopStatus,
 )
+from services.collaboration.activity import with_what_changed
 from services.editing import ensure_version, flush_or_conflict
 from services.errors import FieldErrors, InvalidInput
 from services.local_time import entered_instant
@@ -223,12 +224,16 @@ def create_workshop(tour: Tour, fields: WorkshopFields) -> Workshop:
     return workshop
 
 
-def _changed_since_opened() -> str:
+def _changed_message() -> str:
     return _(
         "Cet atelier a été modifié par quelqu’un d’autre depuis que vous l’avez ouvert. Vos "
         "changements n’ont pas été enregistrés : relisez la version actuelle, puis "
         "enregistrez de nouveau si besoin."
     )
+
+
+def _changed_since_opened(workshop: Workshop) -> str:
+    return with_what_changed(_changed_message(), workshop)
 
 
 def active_registrations(workshop: Workshop) -> list[Registration]:
@@ -245,20 +250,20 @@ def update_workshop(workshop: Workshop, fields: WorkshopFields, expected_version
     """Save an organiser's edit. A new time or place bumps the calendar SEQUENCE and tells
     every registered person; a new capacity promotes from the waiting list or is refused
     below the confirmed count."""
-    ensure_version(expected_version, workshop.version, _changed_since_opened)
+    ensure_version(expected_version, workshop.version, lambda: _changed_since_opened(workshop))
     resolved = _resolve(workshop.tour, fields)
     if resolved.capacity != workshop.capacity:
         # Under the registrations' lock, and checking the version before the capacity's
         # own flush bumps it.
         workshop = lock_workshop(workshop.id)
-        ensure_version(expected_version, workshop.version, _changed_since_opened)
+        ensure_version(expected_version, workshop.version, lambda: _changed_since_opened(workshop))
         set_capacity(workshop, resolved.capacity)
     before = _place(workshop)
     _apply(workshop, resolved, fields)
     moved = _place(workshop) != before
     if moved:
         workshop.sequence += 1
-    flush_or_conflict(_changed_since_opened)
+    flush_or_conflict(_changed_message)  # the session needs a rollback: no log to read
     log.info(
         "workshop %s updated to version %s%s",
         workshop.id,

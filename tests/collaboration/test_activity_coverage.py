@@ -338,3 +338,44 @@ def test_no_route_edits_or_deletes_the_log(app):
         if "activite" in rule.rule or "activity" in rule.endpoint:
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, rule
         assert "entry" not in rule.rule and "entree" not in rule.rule, rule
+
+
+def test_a_stale_round_table_or_workshop_edit_names_the_other_persons_change(app, world):
+    """Not only stops: a refused save of a round table or a workshop says what changed."""
+    from datetime import time
+
+    from services.errors import EditConflict
+    from services.planning.round_tables import RoundTableFields, update_round_table
+    from services.registration.workshops import update_workshop
+    from tests.factories import add_round_table
+
+    with app.test_request_context():
+        admin = db.session.execute(db.select(User).where(User.email == world.admin)).scalar_one()
+        nadia = db.session.execute(
+            db.select(User).where(User.email == world.nantes_organiser)
+        ).scalar_one()
+        table = add_round_table(world.nantes_stop_id, "Mobilité", "10:00", "11:00")
+        db.session.commit()
+        opened = table.version
+        with acting_as(admin):
+            update_round_table(
+                table, RoundTableFields("Mobilité solidaire", time(10), time(11)), opened
+            )
+            db.session.commit()
+        with acting_as(nadia), pytest.raises(EditConflict) as refused:
+            update_round_table(table, RoundTableFields("Mobilité", time(10), time(12)), opened)
+        assert "Admin a modifié" in str(refused.value) and "Mobilité solidaire" in str(
+            refused.value
+        )
+        db.session.rollback()
+
+        workshop = add_workshop(world)
+        db.session.commit()
+        opened = workshop.version
+        with acting_as(admin):
+            workshop.title = "Réemploi partagé"  # another organiser's save, logged
+            db.session.commit()
+        # The version is checked before the fields are read: the stale save stops there.
+        with acting_as(nadia), pytest.raises(EditConflict) as refused:
+            update_workshop(workshop, None, opened)  # type: ignore[arg-type]
+        assert "Admin a modifié" in str(refused.value) and "Réemploi partagé" in str(refused.value)

@@ -121,10 +121,9 @@ def test_a_workshop_page_shows_its_own_activity(app, client, world):
     from tests.factories import make_workshop
 
     workshop_id = make_workshop(app, world)
-    with app.app_context():
-        with acting_as(_user(world.admin)):
-            db.session.get(Workshop, workshop_id).title = "Mobilité rurale partagée"
-            db.session.commit()
+    with app.app_context(), acting_as(_user(world.admin)):
+        db.session.get(Workshop, workshop_id).title = "Mobilité rurale partagée"
+        db.session.commit()
     login(client, world.admin)
     page = client.get(f"/board/workshops/{workshop_id}/edit").get_data(as_text=True)
     feed = page.split("Activité de l’atelier", 1)[1].replace("\u00a0", " ")
