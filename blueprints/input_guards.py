@@ -18,7 +18,7 @@ import re
 from flask import Flask, abort, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
-from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
 # PostgreSQL's INTEGER, the id columns' type; SQLite's integers are wider (64 bits).
 DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
@@ -41,6 +41,15 @@ class DatabaseIntConverter(IntegerConverter):
 
 class PrintableSegmentConverter(UnicodeConverter):
     """The default converter (`<slug>`, `<token>`), without control characters."""
+
+    def to_python(self, value: str) -> str:
+        if CONTROL_CHARACTERS.search(value):
+            raise ValidationError()
+        return value
+
+
+class PrintablePathConverter(PathConverter):
+    """`<path:…>` (a release's name), without control characters either."""
 
     def to_python(self, value: str) -> str:
         if CONTROL_CHARACTERS.search(value):
@@ -72,4 +81,5 @@ def register_input_guards(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseIntConverter
     app.url_map.converters["default"] = PrintableSegmentConverter
     app.url_map.converters["string"] = PrintableSegmentConverter
+    app.url_map.converters["path"] = PrintablePathConverter
     app.before_request(refuse_control_characters)
